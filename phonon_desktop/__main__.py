@@ -1,0 +1,3 @@
+from phonon_desktop.cli import main
+
+raise SystemExit(main())
