@@ -1,0 +1,1 @@
+from kairos_helpers import bulk_sandbox, sandbox  # noqa: F401 - fixtures
