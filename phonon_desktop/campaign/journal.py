@@ -1,0 +1,663 @@
+"""The send journal: a SQLite file that remembers every campaign, request and row outcome.
+
+It is the program's memory of what has been sent, so that nobody is called twice:
+- the intent to send a batch (its exact bytes' hash, its rows, the call each row carries)
+  is committed *before* the request leaves, and the outcome after it returns;
+- a request whose intent has no outcome (the program was killed while waiting) is turned
+  into "unconfirmed" rows on the next start, never re-sent on its own;
+- rows accepted once are found again by client identifier or by the same numbers and values
+  for the same flow, across re-runs, crashes and copies of the file.
+
+The security id is never written here: rows keep their call without the request envelope,
+and requests keep only the SHA-256 of their bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from phonon_desktop.campaign.process import pid_is_running
+
+SCHEMA_VERSION = 1
+# A lock whose holder has not written a heartbeat for this long is taken to be left behind
+# by a program that stopped without cleaning up (a lost network drive, a frozen laptop).
+STALE_LOCK_SECONDS = 10 * 60
+
+
+class RowStatus(str, Enum):
+    """What the operator sees in the Status column for a row."""
+
+    READY = "ready"  # sendable, not sent yet
+    ERROR = "error"  # a problem in the sheet keeps it from being sent
+    SENDING = "sending"  # in a request that has left (or is leaving) and has no answer yet
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    UNCONFIRMED = "unconfirmed"  # may have reached Phonon; outcome unknown
+    NOT_SENT = "not sent"
+    SKIPPED = "skipped"  # already sent earlier; not sent again
+
+    @property
+    def label(self) -> str:
+        return self.value[:1].upper() + self.value[1:]
+
+
+# Which earlier state of a row decides what happens to it now: a row that may have been
+# placed (accepted, sending, unconfirmed) outweighs any later rejection or non-send.
+_WEIGHT = {
+    RowStatus.ACCEPTED: 3,
+    RowStatus.SENDING: 2,
+    RowStatus.UNCONFIRMED: 2,
+    RowStatus.REJECTED: 1,
+    RowStatus.NOT_SENT: 1,
+}
+
+
+class JournalError(Exception):
+    """The journal cannot be used; ``.message`` says why and what to do."""
+
+    def __init__(self, message: str, *, reason: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason  # "corrupt", "locked", "full", "unwritable", "newer"
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: int
+    sheet_fingerprint: str
+    flow_id: str
+    endpoint: str
+    api_version: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class RowState:
+    """The journal's latest word on one row."""
+
+    row: int  # 0-based data row index in the sheet of the campaign that sent it
+    client_id: str  # the identifier actually sent (with an attempt suffix if it had one)
+    base_client_id: str  # the row's identifier before any attempt suffix
+    status: RowStatus
+    code: int | None
+    message: str
+    request_id: str | None
+    phonon_uuid: str | None
+    sent_at: str | None
+    attempt: int
+    campaign_id: int
+    matched_by: str = "client identifier"  # or "same numbers and values"
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    """One line of a sheet's history: when, which flow, what happened."""
+
+    campaign_id: int
+    created_at: str
+    last_sent_at: str | None
+    flow_id: str
+    endpoint: str
+    api_version: str
+    counts: dict[str, int]
+    request_ids: list[str]
+
+
+@dataclass(frozen=True)
+class SendEntry:
+    """One row inside a request about to leave."""
+
+    row: int
+    base_client_id: str
+    client_id: str
+    signature: str
+    call_json: str
+    attempt: int
+    previous_send: int | None = None
+
+
+def call_signature(contact_numbers: Sequence[str], keys: Iterable[tuple[str, str]]) -> str:
+    """Same numbers and same flow values give the same signature, whatever the id or time."""
+    text = json.dumps([list(contact_numbers), sorted(keys)], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def sheet_fingerprint(sheet: Any) -> str:
+    """A short hash of a sheet's headers and cell text: the same content gives the same value."""
+    import pandas as pd
+
+    h = hashlib.sha256()
+    h.update(json.dumps(list(sheet.headers), ensure_ascii=False).encode("utf-8"))
+    data = sheet.data
+    h.update(str(data.shape).encode())
+    if len(data):
+        hashed = pd.util.hash_pandas_object(data, index=False).to_numpy()
+        h.update(hashed.tobytes())
+    return h.hexdigest()[:32]
+
+
+def now_text() -> str:
+    """Local time with its offset, to the second: what the operator reads as "Sent at"."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS campaigns(
+    id INTEGER PRIMARY KEY,
+    sheet_fingerprint TEXT NOT NULL,
+    mapping_json TEXT NOT NULL,
+    mapping_hash TEXT NOT NULL,
+    flow_id TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    api_version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE(sheet_fingerprint, mapping_hash, flow_id, endpoint, api_version));
+CREATE TABLE IF NOT EXISTS locks(
+    flow_id TEXT PRIMARY KEY,
+    campaign_id INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    token TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS requests(
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL,
+    batch_index INTEGER NOT NULL,
+    try_number INTEGER NOT NULL,
+    retry_of INTEGER,
+    body_sha256 TEXT NOT NULL,
+    body_bytes INTEGER NOT NULL,
+    call_count INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    intent_at TEXT NOT NULL,
+    outcome_at TEXT,
+    outcome TEXT,
+    http_status INTEGER,
+    code INTEGER,
+    message TEXT,
+    request_id TEXT,
+    explanation TEXT);
+CREATE INDEX IF NOT EXISTS requests_sha ON requests(body_sha256);
+CREATE INDEX IF NOT EXISTS requests_campaign ON requests(campaign_id);
+CREATE TABLE IF NOT EXISTS sends(
+    id INTEGER PRIMARY KEY,
+    campaign_id INTEGER NOT NULL,
+    request_pk INTEGER NOT NULL,
+    flow_id TEXT NOT NULL,
+    row_index INTEGER NOT NULL,
+    base_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    call_json TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    previous_send INTEGER,
+    status TEXT NOT NULL,
+    code INTEGER,
+    message TEXT NOT NULL DEFAULT '',
+    phonon_uuid TEXT,
+    sent_at TEXT);
+CREATE INDEX IF NOT EXISTS sends_base ON sends(flow_id, base_id);
+CREATE INDEX IF NOT EXISTS sends_signature ON sends(flow_id, signature);
+CREATE INDEX IF NOT EXISTS sends_campaign ON sends(campaign_id, row_index);
+CREATE INDEX IF NOT EXISTS sends_request ON sends(request_pk);
+"""
+
+
+class Journal:
+    """The send journal file. Safe to share between a window thread and one sending thread."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else self.default_path()
+        self._guard = threading.RLock()
+        self._db = self._open(self.path)
+
+    @staticmethod
+    def default_path() -> Path:
+        import platformdirs
+
+        return Path(platformdirs.user_data_dir("Phonon Desktop", "Phonon", roaming=False)) / "journal.sqlite3"
+
+    # ---- opening ------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        where = f"The send journal ({path})"
+        existed = path.exists() and path.stat().st_size > 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(
+                f"{where} cannot be opened: {exc}. Check that the folder exists and that you may write to it.",
+                reason="unwritable",
+            ) from None
+        try:
+            db.execute("PRAGMA busy_timeout = 10000")
+            if existed:
+                # A damaged journal must stop sending: starting a fresh one would forget what
+                # was sent and call people twice.
+                check = db.execute("PRAGMA quick_check").fetchone()[0]
+                if check != "ok":
+                    raise sqlite3.DatabaseError(check)
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            db.execute("PRAGMA synchronous = FULL")
+            if str(mode).lower() != "wal" or db.execute("PRAGMA synchronous").fetchone()[0] != 2:
+                raise JournalError(
+                    f"{where} cannot be made crash-safe (mode {mode}). Keep the journal on a local disk, "
+                    "not on a network or synced folder.",
+                    reason="unwritable",
+                )
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise JournalError(
+                    f"{where} was written by a newer version of Phonon Desktop. Install that version to send.",
+                    reason="newer",
+                )
+            if version < SCHEMA_VERSION:
+                db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        except JournalError:
+            db.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise self._error(exc, "opening it") from None
+        return db
+
+    def _error(self, exc: sqlite3.Error, doing: str) -> JournalError:
+        text = str(exc).lower()
+        where = f"The send journal ({self.path})"
+        if "full" in text:
+            return JournalError(
+                f"{where} could not be written while {doing}: the disk is full. Nothing was sent. "
+                "Free some disk space and send again.",
+                reason="full",
+            )
+        if "locked" in text or "busy" in text:
+            return JournalError(
+                f"{where} is busy in another Phonon Desktop window or program. Close it and try again.",
+                reason="locked",
+            )
+        if "malformed" in text or "not a database" in text or "corrupt" in text or "disk image" in text:
+            return JournalError(
+                f"{where} is damaged ({exc}), so Phonon Desktop cannot tell what was already sent and "
+                "will not send. Keep the file (it is needed to check past sends); move it to another "
+                "folder only if you are sure nothing from it must be checked, then start again.",
+                reason="corrupt",
+            )
+        return JournalError(f"{where} could not be used while {doing}: {exc}.", reason="unwritable")
+
+    def close(self) -> None:
+        with self._guard:
+            self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- small helpers ------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._guard:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._error(exc, "reading it") from None
+
+    class _Tx:
+        def __init__(self, journal: Journal, doing: str) -> None:
+            self.j, self.doing = journal, doing
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.j._guard.acquire()
+            try:
+                self.j._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                self.j._guard.release()
+                raise self.j._error(exc, self.doing) from None
+            return self.j._db
+
+        def __exit__(self, kind: type | None, exc: BaseException | None, tb: object) -> bool:
+            try:
+                if kind is None:
+                    try:
+                        self.j._db.execute("COMMIT")
+                        return False
+                    except sqlite3.Error as err:
+                        exc = err
+                try:
+                    self.j._db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                if isinstance(exc, sqlite3.Error):
+                    raise self.j._error(exc, self.doing) from None
+                return False
+            finally:
+                self.j._guard.release()
+
+    def _tx(self, doing: str) -> Journal._Tx:
+        return Journal._Tx(self, doing)
+
+    # ---- campaigns ----------------------------------------------------------------------
+
+    def campaign_for(
+        self, sheet_fingerprint: str, mapping_json: dict | str, flow_id: str, endpoint: str, api_version: str
+    ) -> Campaign:
+        """The campaign for this sheet content, mapping and flow; made on first use."""
+        mapping_text = mapping_json if isinstance(mapping_json, str) else json.dumps(mapping_json, sort_keys=True)
+        mapping_hash = hashlib.sha256(mapping_text.encode("utf-8")).hexdigest()[:32]
+        key = (sheet_fingerprint, mapping_hash, flow_id, endpoint, api_version)
+        with self._tx("recording the campaign") as db:
+            row = db.execute(
+                "SELECT id, created_at FROM campaigns WHERE sheet_fingerprint=? AND mapping_hash=? "
+                "AND flow_id=? AND endpoint=? AND api_version=?",
+                key,
+            ).fetchone()
+            if row is None:
+                created = now_text()
+                cur = db.execute(
+                    "INSERT INTO campaigns(sheet_fingerprint, mapping_json, mapping_hash, flow_id, endpoint, "
+                    "api_version, created_at) VALUES (?,?,?,?,?,?,?)",
+                    (sheet_fingerprint, mapping_text, mapping_hash, flow_id, endpoint, api_version, created),
+                )
+                row = (cur.lastrowid, created)
+        return Campaign(int(row[0]), sheet_fingerprint, flow_id, endpoint, api_version, row[1])
+
+    def campaigns_for_sheet(self, sheet_fingerprint: str) -> list[CampaignSummary]:
+        """Every campaign sent from this sheet content, newest first (the History view)."""
+        out = []
+        for cid, created, flow, endpoint, version in self._query(
+            "SELECT id, created_at, flow_id, endpoint, api_version FROM campaigns "
+            "WHERE sheet_fingerprint=? ORDER BY id DESC",
+            (sheet_fingerprint,),
+        ):
+            counts: dict[str, int] = {}
+            for state in self.row_states(cid).values():
+                counts[state.status.value] = counts.get(state.status.value, 0) + 1
+            reqs = self._query(
+                "SELECT request_id, intent_at FROM requests WHERE campaign_id=? ORDER BY id", (cid,)
+            )
+            out.append(
+                CampaignSummary(
+                    campaign_id=cid,
+                    created_at=created,
+                    last_sent_at=reqs[-1][1] if reqs else None,
+                    flow_id=flow,
+                    endpoint=endpoint,
+                    api_version=version,
+                    counts=counts,
+                    request_ids=[r[0] for r in reqs if r[0]],
+                )
+            )
+        return out
+
+    # ---- row states ---------------------------------------------------------------------
+
+    _STATE_SQL = (
+        "SELECT s.id, s.row_index, s.client_id, s.base_id, s.status, s.code, s.message, r.request_id, "
+        "s.phonon_uuid, s.sent_at, s.attempt, s.campaign_id, s.signature FROM sends s "
+        "JOIN requests r ON r.id = s.request_pk "
+    )
+
+    @staticmethod
+    def _state(rec: tuple, matched_by: str = "client identifier") -> RowState:
+        return RowState(
+            row=rec[1],
+            client_id=rec[2],
+            base_client_id=rec[3],
+            status=RowStatus(rec[4]),
+            code=rec[5],
+            message=rec[6] or "",
+            request_id=rec[7],
+            phonon_uuid=rec[8],
+            sent_at=rec[9],
+            attempt=rec[10],
+            campaign_id=rec[11],
+            matched_by=matched_by,
+        )
+
+    @staticmethod
+    def _stronger(old: tuple | None, new: tuple) -> bool:
+        if old is None:
+            return True
+        return (_WEIGHT[RowStatus(new[4])], new[0]) > (_WEIGHT[RowStatus(old[4])], old[0])
+
+    def row_states(self, campaign_id: int) -> dict[str, RowState]:
+        """client identifier (before any attempt suffix) -> the row's state in this campaign."""
+        best: dict[str, tuple] = {}
+        for rec in self._query(self._STATE_SQL + "WHERE s.campaign_id=? ORDER BY s.id", (campaign_id,)):
+            if self._stronger(best.get(rec[3]), rec):
+                best[rec[3]] = rec
+        return {k: self._state(v) for k, v in best.items()}
+
+    def previous_sends(
+        self, flow_id: str, client_ids: Sequence[str], signatures: Sequence[str]
+    ) -> dict[str, RowState]:
+        """For each client id (paired with its call signature), the weightiest earlier send to
+        this flow in any campaign, found by the same id or by the same numbers and values."""
+        wanted_ids = set(client_ids)
+        by_sig_wanted = set(signatures)
+        by_id: dict[str, tuple] = {}
+        by_sig: dict[str, tuple] = {}
+        # One pass over this flow's sends: far faster than one query per row on big sheets.
+        for rec in self._query(self._STATE_SQL + "WHERE s.flow_id=? ORDER BY s.id", (flow_id,)):
+            if rec[3] in wanted_ids and self._stronger(by_id.get(rec[3]), rec):
+                by_id[rec[3]] = rec
+            if rec[12] in by_sig_wanted and self._stronger(by_sig.get(rec[12]), rec):
+                by_sig[rec[12]] = rec
+        out: dict[str, RowState] = {}
+        for cid, sig in zip(client_ids, signatures):
+            a, b = by_id.get(cid), by_sig.get(sig)
+            if a is None and b is None:
+                continue
+            if b is not None and (a is None or _WEIGHT[RowStatus(b[4])] > _WEIGHT[RowStatus(a[4])]):
+                out[cid] = self._state(b, "same numbers and values")
+            else:
+                out[cid] = self._state(a)  # type: ignore[arg-type]
+        return out
+
+    def already_accepted(
+        self, flow_id: str, client_ids: Sequence[str], call_signatures: Sequence[str]
+    ) -> dict[str, RowState]:
+        """client id -> its earlier acceptance by this flow (same id, or same numbers and values)."""
+        return {
+            k: v
+            for k, v in self.previous_sends(flow_id, client_ids, call_signatures).items()
+            if v.status is RowStatus.ACCEPTED
+        }
+
+    def last_attempts(self, flow_id: str) -> dict[str, int]:
+        """base client id -> the highest attempt number ever sent to this flow."""
+        return dict(self._query("SELECT base_id, MAX(attempt) FROM sends WHERE flow_id=? GROUP BY base_id", (flow_id,)))
+
+    def body_seen(self, body_sha256: str) -> bool:
+        """Whether a request with exactly these bytes was ever recorded."""
+        return bool(self._query("SELECT 1 FROM requests WHERE body_sha256=? LIMIT 1", (body_sha256,)))
+
+    # ---- intents and outcomes -----------------------------------------------------------
+
+    def record_intent(
+        self,
+        campaign: Campaign,
+        batch_index: int,
+        body_sha256: str,
+        body_bytes: int,
+        url: str,
+        entries: Sequence[SendEntry],
+    ) -> tuple[int, list[int]]:
+        """Commit, durably, that this request is about to leave. Returns (request id, send ids)."""
+        at = now_text()
+        with self._tx("recording a request before sending it") as db:
+            cur = db.execute(
+                "INSERT INTO requests(campaign_id, batch_index, try_number, body_sha256, body_bytes, call_count, "
+                "url, intent_at) VALUES (?,?,?,?,?,?,?,?)",
+                (campaign.id, batch_index, 1, body_sha256, body_bytes, len(entries), url, at),
+            )
+            request_pk = int(cur.lastrowid)
+            first = db.execute("SELECT COALESCE(MAX(id), 0) FROM sends").fetchone()[0] + 1
+            db.executemany(
+                "INSERT INTO sends(id, campaign_id, request_pk, flow_id, row_index, base_id, client_id, signature, "
+                "call_json, attempt, previous_send, status, sent_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        first + i,
+                        campaign.id,
+                        request_pk,
+                        campaign.flow_id,
+                        e.row,
+                        e.base_client_id,
+                        e.client_id,
+                        e.signature,
+                        e.call_json,
+                        e.attempt,
+                        e.previous_send,
+                        RowStatus.SENDING.value,
+                        at,
+                    )
+                    for i, e in enumerate(entries)
+                ],
+            )
+        return request_pk, list(range(first, first + len(entries)))
+
+    def record_retry(self, request_pk: int) -> int:
+        """Commit that the same bytes are about to be sent once more; returns the new request id."""
+        at = now_text()
+        with self._tx("recording a retry before sending it") as db:
+            row = db.execute(
+                "SELECT campaign_id, batch_index, try_number, body_sha256, body_bytes, call_count, url "
+                "FROM requests WHERE id=?",
+                (request_pk,),
+            ).fetchone()
+            cur = db.execute(
+                "INSERT INTO requests(campaign_id, batch_index, try_number, retry_of, body_sha256, body_bytes, "
+                "call_count, url, intent_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                (row[0], row[1], row[2] + 1, request_pk, row[3], row[4], row[5], row[6], at),
+            )
+            new_pk = int(cur.lastrowid)
+            db.execute("UPDATE sends SET request_pk=? WHERE request_pk=?", (new_pk, request_pk))
+        return new_pk
+
+    def record_outcome(
+        self,
+        request_pk: int,
+        *,
+        outcome: str,
+        http_status: int | None,
+        code: int | None,
+        message: str,
+        request_id: str | None,
+        explanation: str,
+        rows: Sequence[tuple[int, RowStatus, int | None, str, str | None]],
+    ) -> None:
+        """Commit what a request's answer means: the request's fields and each send's
+        (send id, status, code, message, phonon uuid)."""
+        with self._tx("recording an answer") as db:
+            db.execute(
+                "UPDATE requests SET outcome_at=?, outcome=?, http_status=?, code=?, message=?, request_id=?, "
+                "explanation=? WHERE id=?",
+                (now_text(), outcome, http_status, code, message, request_id, explanation, request_pk),
+            )
+            db.executemany(
+                "UPDATE sends SET status=?, code=?, message=?, phonon_uuid=? WHERE id=?",
+                [(s.value, c, m, u, sid) for sid, s, c, m, u in rows],
+            )
+
+    def recover(self, flow_id: str | None = None) -> int:
+        """Turn requests left without an outcome (the program stopped while they were in
+        flight) into unconfirmed rows. Never re-sends anything. Returns how many rows changed.
+
+        Call only while holding the flow's lock, so a live sender's request is not touched.
+        """
+        where = "r.outcome_at IS NULL" + (
+            "" if flow_id is None else " AND r.campaign_id IN (SELECT id FROM campaigns WHERE flow_id=?)"
+        )
+        params: tuple = () if flow_id is None else (flow_id,)
+        changed = 0
+        with self._tx("recovering after an interrupted send") as db:
+            for pk, at in db.execute(f"SELECT r.id, r.intent_at FROM requests r WHERE {where}", params).fetchall():
+                note = (
+                    f"Phonon Desktop stopped while this request was being sent ({at}). It may have "
+                    "reached Phonon: check the Phonon console before sending these rows again."
+                )
+                db.execute(
+                    "UPDATE requests SET outcome_at=?, outcome='interrupted', explanation=? WHERE id=?",
+                    (now_text(), note, pk),
+                )
+                cur = db.execute(
+                    "UPDATE sends SET status=?, message=? WHERE request_pk=? AND status=?",
+                    (RowStatus.UNCONFIRMED.value, note, pk, RowStatus.SENDING.value),
+                )
+                changed += cur.rowcount
+        return changed
+
+    # ---- the send lock ------------------------------------------------------------------
+
+    def acquire_lock(self, campaign: Campaign) -> str:
+        """Claim the right to send to this flow from this journal. Returns a token.
+
+        Raises JournalError(reason="locked") with a plain sentence while another live program
+        holds it. A lock left by a program that is no longer running, or not heard from for
+        STALE_LOCK_SECONDS, is taken over.
+        """
+        token = os.urandom(8).hex()
+        host = socket.gethostname()
+        with self._tx("claiming the send lock") as db:
+            held = db.execute(
+                "SELECT pid, host, started_at, heartbeat FROM locks WHERE flow_id=?", (campaign.flow_id,)
+            ).fetchone()
+            if held is not None:
+                pid, lock_host, started, beat = held
+                alive = pid_is_running(pid) if lock_host == host else True
+                if alive and time.time() - beat < STALE_LOCK_SECONDS:
+                    raise JournalError(
+                        f"Another send to flow {campaign.flow_id} is already running (started {started}, "
+                        f"process {pid}). Wait for it to finish, or close the other Phonon Desktop window.",
+                        reason="locked",
+                    )
+            db.execute(
+                "INSERT OR REPLACE INTO locks(flow_id, campaign_id, pid, host, token, started_at, heartbeat) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (campaign.flow_id, campaign.id, os.getpid(), host, token, now_text(), time.time()),
+            )
+        return token
+
+    def heartbeat(self, flow_id: str, token: str) -> None:
+        with self._tx("renewing the send lock") as db:
+            db.execute("UPDATE locks SET heartbeat=? WHERE flow_id=? AND token=?", (time.time(), flow_id, token))
+
+    def release_lock(self, flow_id: str, token: str) -> None:
+        with self._tx("releasing the send lock") as db:
+            db.execute("DELETE FROM locks WHERE flow_id=? AND token=?", (flow_id, token))
+
+    # ---- reading back -------------------------------------------------------------------
+
+    def requests(self, campaign_id: int) -> Iterator[dict[str, Any]]:
+        cols = (
+            "id, batch_index, try_number, retry_of, body_sha256, body_bytes, call_count, url, intent_at, "
+            "outcome_at, outcome, http_status, code, message, request_id, explanation"
+        )
+        names = [c.strip() for c in cols.split(",")]
+        for rec in self._query(f"SELECT {cols} FROM requests WHERE campaign_id=? ORDER BY id", (campaign_id,)):
+            yield dict(zip(names, rec))
+
+    def attempts_of(self, flow_id: str, base_client_id: str) -> list[RowState]:
+        """Every send of one row to a flow, oldest first: how its attempts are linked."""
+        return [
+            self._state(rec)
+            for rec in self._query(
+                self._STATE_SQL + "WHERE s.flow_id=? AND s.base_id=? ORDER BY s.id", (flow_id, base_client_id)
+            )
+        ]

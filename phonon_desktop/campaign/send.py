@@ -1,0 +1,531 @@
+"""The send loop: batches leave one by one, each written to the journal before it leaves.
+
+``Submission.prepare`` decides what to send (skipping rows already accepted, holding back
+rows rejected or unconfirmed earlier unless the operator asked for them) and claims the
+flow's send lock; ``Submission.run`` is a generator that yields one ``BatchResult`` per
+request and polls a cancel flag between requests. No Qt here: the window runs the generator
+in a worker thread.
+
+What the loop does with each answer (see ``_settle``):
+- certainly not sent (refused, DNS, TLS handshake): up to 3 more tries with backoff and
+  jitter, then the run stops and the rows stay "not sent";
+- maybe received (timeout, dropped, 5xx, not JSON): one more try of the *same bytes*, a
+  second later, and never more; "Checksum Repeated" then proves the first copy arrived, so
+  the rows stay "unconfirmed" with the time of that first copy;
+- "too many requests" (429): wait as asked (bounded) and send the same bytes again;
+- account-level refusal: stop at once, these and later rows "not sent".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from phonon_desktop.campaign.journal import (
+    Campaign,
+    Journal,
+    JournalError,
+    RowState,
+    RowStatus,
+    SendEntry,
+    call_signature,
+    now_text,
+    sheet_fingerprint,
+)
+from phonon_desktop.kairos.interpret import Answer, Delivery, Outcome
+from phonon_desktop.kairos.protocol import Call, build_body, envelope, mask_secret, plan_batches
+
+if TYPE_CHECKING:
+    from phonon_desktop.kairos.client import Client
+
+log = logging.getLogger(__name__)
+
+NOT_SENT_RETRIES = 3  # extra tries after "certainly not sent"
+NOT_SENT_BACKOFF = (1.0, 2.0, 4.0)  # seconds before each, plus up to 50% jitter
+SAME_BYTES_DELAY = 1.0  # before the single same-bytes retry of a maybe-received request
+MAX_RATE_WAIT = 300.0  # total seconds a batch may wait on "too many requests"
+DEFAULT_RATE_WAIT = 5.0  # when a 429 carries no Retry-After
+ATTEMPT_SUFFIX = "-r{}"  # added to a generated identifier on a resubmission
+
+
+@dataclass
+class FlowTarget:
+    """Where and as what to send. The security id lives only in memory and in the request."""
+
+    flow_id: str
+    security_id: str = field(repr=False)
+    url: str
+    api_version: str = "1.0"
+    endpoint: str = "realtime"
+    rate_per_minute: int | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"FlowTarget(flow_id={self.flow_id!r}, security_id={mask_secret(self.security_id)!r}, "
+            f"url={self.url!r}, api_version={self.api_version!r}, endpoint={self.endpoint!r})"
+        )
+
+
+@dataclass
+class BatchResult:
+    """What one request did; yielded as soon as its answer (or its failure) is known."""
+
+    rows: np.ndarray  # 0-based sheet data row indices in this request
+    client_ids: list[str]  # as sent
+    statuses: list[RowStatus]
+    codes: list[int | None]
+    messages: list[str]
+    phonon_uuids: list[str | None]
+    request_id: str | None
+    answer: Answer | None  # None when the request never left (journal could not be written)
+    batch_index: int
+    batch_count: int
+    accepted_so_far: int
+    sent_at: str | None
+    stop: str | None = None  # plain explanation when this ended the whole run
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    row: int
+    client_id: str
+    sent_at: str | None
+    request_id: str | None
+    matched_by: str
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    """A row not sent this time because its earlier outcome needs the operator's word."""
+
+    row: int
+    client_id: str
+    status: RowStatus
+    message: str
+    sent_at: str | None
+
+
+class SubmissionLocked(Exception):
+    """Another send to the same flow is running from this journal."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _ids_are_generated(plan: Any) -> bool:
+    """True when the plan made up the client identifiers (no id column mapped)."""
+    mapping = getattr(plan, "mapping", None)
+    for name in ("client_id_column", "id_column", "client_identifier"):
+        if hasattr(mapping, name):
+            return not getattr(mapping, name)
+    return bool(getattr(plan, "ids_generated", False))
+
+
+def _mapping_json(plan: Any) -> dict | str:
+    mapping = getattr(plan, "mapping", None)
+    to_json = getattr(mapping, "to_json", None)
+    return to_json() if callable(to_json) else repr(mapping)
+
+
+class Submission:
+    """One send of a plan's rows to one flow. Holds the flow's send lock until run ends."""
+
+    def __init__(self) -> None:  # use Submission.prepare
+        self.skipped: list[SkippedRow] = []
+        self.held: list[HeldRow] = []
+        self.batches: list[np.ndarray] = []
+        self.total_calls = 0
+        self.outcomes: dict[int, dict[str, Any]] = {}  # row -> fields of the latest result
+        self.not_sent_rows: list[int] = []
+
+    # ---- preparing ----------------------------------------------------------------------
+
+    @classmethod
+    def prepare(
+        cls,
+        plan: Any,
+        target: FlowTarget,
+        journal: Journal,
+        *,
+        rows: Sequence[int] | np.ndarray | None = None,
+        resubmit_failed: bool = False,
+        resubmit_unconfirmed: bool = False,
+        send_accepted_again: bool = False,
+    ) -> Submission:
+        """Decide what to send and claim the flow's send lock.
+
+        ``rows`` limits the send to those sheet rows (how the operator resubmits exactly
+        chosen unconfirmed rows). Raises SubmissionLocked while another send to the flow runs,
+        JournalError when the journal cannot be used.
+        """
+        self = cls()
+        self.plan, self.target, self.journal = plan, target, journal
+        sendable = np.asarray(plan.sendable_rows(), dtype=np.int64)
+        if rows is not None:
+            sendable = sendable[np.isin(sendable, np.asarray(rows, dtype=np.int64))]
+        self.campaign = journal.campaign_for(
+            sheet_fingerprint(plan.sheet), _mapping_json(plan), target.flow_id, target.endpoint, target.api_version
+        )
+        try:
+            self._lock = journal.acquire_lock(self.campaign)
+        except JournalError as exc:
+            if exc.reason == "locked":
+                raise SubmissionLocked(exc.message) from None
+            raise
+        try:
+            recovered = journal.recover(target.flow_id)
+            if recovered:
+                log.warning("%d rows of an interrupted send are now unconfirmed", recovered)
+            self._choose(sendable, resubmit_failed, resubmit_unconfirmed, send_accepted_again)
+        except BaseException:
+            self.release()
+            raise
+        return self
+
+    def _choose(self, sendable: np.ndarray, failed: bool, unconfirmed: bool, again: bool) -> None:
+        plan, flow = self.plan, self.target.flow_id
+        calls: list[Call] = [plan.call(int(r)) for r in sendable]
+        base_ids = [c.client_identifier for c in calls]
+        signatures = [call_signature(c.contact_numbers, c.keys) for c in calls]
+        earlier = self.journal.previous_sends(flow, base_ids, signatures)
+        attempts = self.journal.last_attempts(flow)
+        generated = _ids_are_generated(plan)
+        keep_rows: list[int] = []
+        self._entries: list[SendEntry] = []
+        self._calls: list[bytes] = []
+        for row, call, base, sig in zip(sendable.tolist(), calls, base_ids, signatures):
+            prev: RowState | None = earlier.get(base)
+            if prev is not None:
+                wanted = {
+                    RowStatus.ACCEPTED: again,
+                    RowStatus.SENDING: unconfirmed,
+                    RowStatus.UNCONFIRMED: unconfirmed,
+                    RowStatus.REJECTED: failed,
+                    RowStatus.NOT_SENT: True,
+                }[prev.status]
+                if not wanted:
+                    if prev.status is RowStatus.ACCEPTED:
+                        self.skipped.append(SkippedRow(row, base, prev.sent_at, prev.request_id, prev.matched_by))
+                    else:
+                        self.held.append(HeldRow(row, base, prev.status, prev.message, prev.sent_at))
+                    continue
+            attempt = attempts.get(base, prev.attempt if prev else 0) + 1
+            sent_call = call
+            if attempt > 1 and generated:
+                sent_call = dataclasses.replace(call, client_identifier=base + ATTEMPT_SUFFIX.format(attempt))
+            encoded = sent_call.encode()
+            keep_rows.append(row)
+            self._calls.append(encoded)
+            self._entries.append(
+                SendEntry(row, base, sent_call.client_identifier, sig, encoded.decode("utf-8"), attempt)
+            )
+        head, tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
+        ranges = plan_batches([len(c) for c in self._calls], len(head) + len(tail))
+        rows_arr = np.asarray(keep_rows, dtype=np.int64)
+        self._ranges = ranges
+        self.batches = [rows_arr[r.start : r.stop] for r in ranges]
+        self.total_calls = len(keep_rows)
+
+    def release(self) -> None:
+        """Give up the send lock (run() does this itself when it ends)."""
+        token = getattr(self, "_lock", None)
+        if token:
+            self._lock = None
+            try:
+                self.journal.release_lock(self.target.flow_id, token)
+            except JournalError as exc:
+                log.warning("send lock not released: %s", exc.message)
+
+    def __enter__(self) -> Submission:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    # ---- running ------------------------------------------------------------------------
+
+    def run(
+        self,
+        client: Client,
+        limiter: Any | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        sleep: Callable[[float], None] | None = None,
+    ) -> Iterator[BatchResult]:
+        """Send the batches in order; yield one BatchResult per request.
+
+        Stops after the request in flight when ``cancel`` is set, and at once on an
+        account-level refusal, a journal that cannot be written, or a server that cannot be
+        reached. Rows never sent are listed in ``not_sent_rows``.
+        """
+        cancel = cancel or threading.Event()
+        self._client = client
+        self._sleep = sleep or getattr(limiter, "sleep", None) or time.sleep
+        self._cancel = cancel
+        accepted = 0
+        done = 0
+        try:
+            for index, rows in enumerate(self.batches):
+                if cancel.is_set():
+                    break
+                if limiter is not None and not limiter.acquire(len(rows), cancel):
+                    break
+                result = self._send_batch(index, rows)
+                accepted += sum(s is RowStatus.ACCEPTED for s in result.statuses)
+                result.accepted_so_far = accepted
+                done = index + 1
+                yield result
+                if result.stop:
+                    break
+        finally:
+            for rows in self.batches[done:]:
+                self.not_sent_rows.extend(int(r) for r in rows)
+            self.release()
+
+    def _send_batch(self, index: int, rows: np.ndarray) -> BatchResult:
+        r = self._ranges[index]
+        entries = self._entries[r.start : r.stop]
+        t = self.target
+        body = build_body(t.api_version, t.security_id, t.flow_id, self._calls[r.start : r.stop])
+        body = self._unrepeated(body)
+        sha = hashlib.sha256(body).hexdigest()
+        try:
+            request_pk, send_ids = self.journal.record_intent(self.campaign, index, sha, len(body), t.url, entries)
+        except JournalError as exc:
+            # Nothing may leave without its intent on disk.
+            return self._result(index, rows, entries, RowStatus.NOT_SENT, None, exc.message, None, None, exc.message)
+        first_sent_at = now_text()
+        try:
+            self.journal.heartbeat(t.flow_id, self._lock)
+        except JournalError:
+            pass
+        answer, request_pk, stop = self._settle(body, request_pk)
+        statuses, codes, messages, uuids = self._row_outcomes(answer, entries, first_sent_at)
+        if answer.outcome is Outcome.ACCOUNT_STOP or (
+            answer.outcome in (Outcome.NOT_SENT, Outcome.RETRY_LATER) and stop is None
+        ):
+            stop = answer.explanation
+        if answer.outcome is Outcome.UNKNOWN and answer.http_status and 300 <= answer.http_status < 400:
+            stop = answer.explanation  # every later request would be redirected too
+        try:
+            self.journal.record_outcome(
+                request_pk,
+                outcome=answer.outcome.value,
+                http_status=answer.http_status,
+                code=answer.code,
+                message=answer.message,
+                request_id=answer.request_id,
+                explanation=answer.explanation,
+                rows=list(zip(send_ids, statuses, codes, messages, uuids)),
+            )
+        except JournalError as exc:
+            stop = exc.message + " The last request's answer is shown but not saved: it will show as unconfirmed."
+        result = BatchResult(
+            rows=rows,
+            client_ids=[e.client_id for e in entries],
+            statuses=statuses,
+            codes=codes,
+            messages=messages,
+            phonon_uuids=uuids,
+            request_id=answer.request_id,
+            answer=answer,
+            batch_index=index,
+            batch_count=len(self.batches),
+            accepted_so_far=0,
+            sent_at=first_sent_at,
+            stop=stop,
+        )
+        self._remember(result)
+        return result
+
+    def _unrepeated(self, body: bytes) -> bytes:
+        """Bytes that differ from every request in the journal, values unchanged.
+
+        A resubmission with a mapped identifier (kept as the operator's own customer id)
+        could otherwise repeat an earlier request byte for byte and be refused as
+        "Checksum Repeated"; a space after the calls array's bracket is valid JSON.
+        """
+        head, tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
+        spaces = 0
+        candidate = body
+        while self.journal.body_seen(hashlib.sha256(candidate).hexdigest()):
+            spaces += 1
+            candidate = head + b" " * spaces + body[len(head) :]
+        return candidate
+
+    def _settle(self, body: bytes, request_pk: int) -> tuple[Answer, int, str | None]:
+        """Post, and retry only where the rules allow. Returns the deciding answer."""
+        answer = self.client_post(body)
+        maybe_received_at: str | None = None
+        not_sent_tries = 0
+        waited = 0.0
+        same_bytes_retried = False
+        while True:
+            if answer.delivery is Delivery.MAYBE_RECEIVED and maybe_received_at is None:
+                maybe_received_at = self._intent_time(request_pk)
+            if maybe_received_at is not None and same_bytes_retried:
+                break  # the one allowed retry has been made
+            if answer.outcome is Outcome.RETRY_LATER and maybe_received_at is None:
+                wait = answer.retry_after if answer.retry_after is not None else DEFAULT_RATE_WAIT
+                if waited + wait > MAX_RATE_WAIT:
+                    break
+                if not self._wait(wait):
+                    return answer, request_pk, "Sending was cancelled while waiting for Phonon to accept more calls."
+                waited += wait
+            elif answer.outcome is Outcome.NOT_SENT and maybe_received_at is None:
+                if not_sent_tries >= NOT_SENT_RETRIES:
+                    break
+                backoff = NOT_SENT_BACKOFF[min(not_sent_tries, len(NOT_SENT_BACKOFF) - 1)]
+                if not self._wait(backoff * (1 + random.random() / 2)):
+                    return answer, request_pk, "Sending was cancelled while retrying the connection."
+                not_sent_tries += 1
+            elif answer.outcome is Outcome.UNKNOWN and answer.delivery is Delivery.MAYBE_RECEIVED:
+                if answer.http_status and 300 <= answer.http_status < 400:
+                    break  # a redirect answers the same way every time
+                self._wait(SAME_BYTES_DELAY)
+                same_bytes_retried = True
+            else:
+                break
+            self._close_try(request_pk, answer)
+            request_pk = self.journal.record_retry(request_pk)
+            answer = self.client_post(body)
+        if maybe_received_at is not None and answer.outcome in (
+            Outcome.REPEATED, Outcome.NOT_SENT, Outcome.RETRY_LATER, Outcome.UNKNOWN
+        ):
+            answer = _unconfirmed(answer, maybe_received_at)
+        return answer, request_pk, None
+
+    def client_post(self, body: bytes) -> Answer:
+        return self._client.post(body)
+
+    def _intent_time(self, request_pk: int) -> str:
+        for req in self.journal.requests(self.campaign.id):
+            if req["id"] == request_pk:
+                return req["intent_at"]
+        return now_text()
+
+    def _close_try(self, request_pk: int, answer: Answer) -> None:
+        self.journal.record_outcome(
+            request_pk,
+            outcome=answer.outcome.value,
+            http_status=answer.http_status,
+            code=answer.code,
+            message=answer.message,
+            request_id=answer.request_id,
+            explanation=answer.explanation,
+            rows=[],
+        )
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep in short steps so that a cancel is noticed; False when cancelled."""
+        end = seconds
+        while end > 0:
+            if self._cancel.is_set():
+                return False
+            step = min(end, 0.25)
+            self._sleep(step)
+            end -= step
+        return True
+
+    def _row_outcomes(
+        self, answer: Answer, entries: Sequence[SendEntry], sent_at: str
+    ) -> tuple[list[RowStatus], list[int | None], list[str], list[str | None]]:
+        n = len(entries)
+        code, text = answer.code, answer.explanation
+        o = answer.outcome
+        if o is Outcome.ACCEPTED:
+            got = answer.accepted or {}
+            return [RowStatus.ACCEPTED] * n, [code] * n, [text] * n, [got.get(e.client_id) or None for e in entries]
+        if o is Outcome.PARTIAL and answer.accepted is not None:
+            statuses, messages, uuids = [], [], []
+            for e in entries:
+                if e.client_id in answer.accepted:
+                    statuses.append(RowStatus.ACCEPTED)
+                    messages.append("Phonon accepted this call (the rest of its request was partly refused).")
+                    uuids.append(answer.accepted[e.client_id] or None)
+                else:
+                    statuses.append(RowStatus.REJECTED)
+                    messages.append(
+                        "Phonon did not accept this call although it accepted others in the same request "
+                        f"(request {answer.request_id or 'without id'}). Check the number and send it again."
+                    )
+                    uuids.append(None)
+            return statuses, [code] * n, messages, uuids
+        status = {
+            Outcome.PARTIAL: RowStatus.UNCONFIRMED,
+            Outcome.REJECTED: RowStatus.REJECTED,
+            Outcome.REQUEST_INVALID: RowStatus.REJECTED,
+            Outcome.ACCOUNT_STOP: RowStatus.NOT_SENT,
+            Outcome.RETRY_LATER: RowStatus.NOT_SENT,
+            Outcome.NOT_SENT: RowStatus.NOT_SENT,
+            Outcome.REPEATED: RowStatus.UNCONFIRMED,
+            Outcome.UNKNOWN: RowStatus.UNCONFIRMED,
+        }[o]
+        return [status] * n, [code] * n, [text] * n, [None] * n
+
+    def _result(
+        self,
+        index: int,
+        rows: np.ndarray,
+        entries: Sequence[SendEntry],
+        status: RowStatus,
+        code: int | None,
+        message: str,
+        answer: Answer | None,
+        sent_at: str | None,
+        stop: str | None,
+    ) -> BatchResult:
+        n = len(entries)
+        result = BatchResult(
+            rows=rows,
+            client_ids=[e.client_id for e in entries],
+            statuses=[status] * n,
+            codes=[code] * n,
+            messages=[message] * n,
+            phonon_uuids=[None] * n,
+            request_id=None,
+            answer=answer,
+            batch_index=index,
+            batch_count=len(self.batches),
+            accepted_so_far=0,
+            sent_at=sent_at,
+            stop=stop,
+        )
+        self._remember(result)
+        return result
+
+    def _remember(self, result: BatchResult) -> None:
+        for i, row in enumerate(result.rows.tolist()):
+            self.outcomes[row] = {
+                "status": result.statuses[i],
+                "code": result.codes[i],
+                "message": result.messages[i],
+                "request_id": result.request_id,
+                "phonon_uuid": result.phonon_uuids[i],
+                "client_id": result.client_ids[i],
+                "sent_at": result.sent_at,
+            }
+
+
+def _unconfirmed(answer: Answer, first_sent_at: str) -> Answer:
+    if answer.outcome is Outcome.REPEATED:
+        text = (
+            f"Phonon received this request (first sent at {first_sent_at}) but its answer was lost; "
+            "whether the calls were scheduled is unknown. Check the Phonon console before sending "
+            "these rows again."
+        )
+    else:
+        text = (
+            f"This request (sent at {first_sent_at}) may have reached Phonon, but no clear answer came. "
+            "Check the Phonon console before sending these rows again."
+        )
+    return dataclasses.replace(answer, outcome=Outcome.UNKNOWN, delivery=Delivery.MAYBE_RECEIVED, explanation=text)

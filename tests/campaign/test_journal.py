@@ -1,0 +1,135 @@
+"""The journal on disk: crash-safe settings, damaged files, full disks, recovery, locks."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from phonon_desktop.campaign.journal import Journal, JournalError, RowStatus, SendEntry, sheet_fingerprint
+from phonon_desktop.campaign.send import FlowTarget, Submission, SubmissionLocked
+from test_send_kit import CANARY, FLOW, ScriptedClient, SimplePlan, contact_sheet
+
+
+def entries(n: int, start: int = 0) -> list[SendEntry]:
+    return [SendEntry(i, f"C{i}", f"C{i}", f"sig{i}", "{}", 1) for i in range(start, start + n)]
+
+
+def target() -> FlowTarget:
+    return FlowTarget(flow_id=FLOW, security_id=CANARY, url="http://127.0.0.1:9/x")
+
+
+def test_journal_is_wal_with_full_sync_and_made_in_a_new_folder(tmp_path):
+    path = tmp_path / "Données opérateur" / "sub dir" / "journal.sqlite3"
+    with Journal(path) as j:
+        assert j._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert j._db.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert path.exists()
+
+
+def test_default_path_is_in_the_user_data_folder():
+    path = Journal.default_path()
+    assert path.name == "journal.sqlite3" and "Phonon" in str(path)
+
+
+def test_damaged_journal_is_refused_not_replaced(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path) as j:
+        c = j.campaign_for("fp", {}, FLOW, "realtime", "1.0")
+        j.record_intent(c, 0, "a" * 64, 10, "u", entries(300))
+    size = path.stat().st_size
+    with open(path, "r+b") as f:  # scribble over the header of every page but the first
+        for page in range(1, size // 4096):
+            f.seek(page * 4096)
+            f.write(b"\xff" * 12)
+    with pytest.raises(JournalError) as err:
+        Journal(path)
+    assert err.value.reason == "corrupt" and str(path) in err.value.message
+    assert path.stat().st_size == size  # left as it was, for checking
+
+
+def test_truncated_or_foreign_file_is_refused(tmp_path):
+    path = tmp_path / "journal.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(JournalError) as err:
+        Journal(path)
+    assert err.value.reason == "corrupt"
+
+
+def test_full_disk_while_writing_the_intent_sends_nothing(tmp_path):
+    j = Journal(tmp_path / "j.sqlite3")
+    plan = SimplePlan(contact_sheet(600))
+    sub = Submission.prepare(plan, target(), j)
+    pages = j._db.execute("PRAGMA page_count").fetchone()[0]
+    j._db.execute(f"PRAGMA max_page_count = {pages}")
+    client = ScriptedClient()
+    results = list(sub.run(client, None))
+    assert client.bodies == []
+    assert results[0].statuses[0] is RowStatus.NOT_SENT
+    assert "disk is full" in results[0].stop and "Nothing was sent" in results[0].stop
+    j.close()
+
+
+def test_interrupted_request_becomes_unconfirmed_and_is_not_resent(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    plan = SimplePlan(contact_sheet(4))
+    with Journal(path) as j:
+        c = j.campaign_for(sheet_fingerprint(plan.sheet), plan.mapping.to_json(), FLOW, "realtime", "1.0")
+        from phonon_desktop.campaign.journal import call_signature
+
+        es = []
+        for r in range(2):
+            call = plan.call(r)
+            es.append(SendEntry(r, call.client_identifier, call.client_identifier,
+                                call_signature(call.contact_numbers, call.keys), "{}", 1))
+        j.record_intent(c, 0, "b" * 64, 10, "u", es)  # ... and the program dies here
+    with Journal(path) as j:
+        client = ScriptedClient()
+        sub = Submission.prepare(plan, target(), j)
+        assert sub.total_calls == 2 and {h.row for h in sub.held} == {0, 1}
+        list(sub.run(client, None))
+        states = j.row_states(sub.campaign.id)
+        assert states["C00000"].status is RowStatus.UNCONFIRMED
+        assert "stopped while this request was being sent" in states["C00000"].message
+        assert states["C00002"].status is RowStatus.ACCEPTED
+
+
+def test_lock_left_by_a_dead_program_is_taken_over(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]);"
+        "from phonon_desktop.campaign.journal import Journal;"
+        "j = Journal(sys.argv[1]); c = j.campaign_for('fp', {}, 'Fl0w1234', 'realtime', '1.0');"
+        "j.acquire_lock(c); import os; os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path), os.getcwd()], check=True)
+    with Journal(path) as j:
+        c = j.campaign_for("fp", {}, FLOW, "realtime", "1.0")
+        token = j.acquire_lock(c)  # the holder's process is gone
+        assert token
+        other = Journal(path)
+        with pytest.raises(JournalError) as err:
+            other.acquire_lock(c)
+        assert err.value.reason == "locked"
+        other.close()
+
+
+def test_history_lists_campaigns_of_a_sheet(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as j:
+        plan = SimplePlan(contact_sheet(3))
+        sub = Submission.prepare(plan, target(), j)
+        list(sub.run(ScriptedClient(), None))
+        history = j.campaigns_for_sheet(sheet_fingerprint(plan.sheet))
+        assert len(history) == 1
+        assert history[0].counts == {"accepted": 3} and history[0].request_ids == ["req-1"]
+        assert history[0].flow_id == FLOW
+
+
+def test_same_content_same_fingerprint_other_content_other():
+    a, b = contact_sheet(5), contact_sheet(5, path="elsewhere.xlsx")
+    assert sheet_fingerprint(a) == sheet_fingerprint(b)
+    b.data.at[2, "Mobile"] = "918000000999"
+    assert sheet_fingerprint(a) != sheet_fingerprint(b)
