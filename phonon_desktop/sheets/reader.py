@@ -1,0 +1,333 @@
+"""Reading a contact workbook into a ``Sheet`` of exact display text.
+
+Safe to call from a worker thread: rows are pulled from python-calamine a few thousand at
+a time (``iter_rows``, which lets the main thread run between rows), progress is reported
+through a callback and a cancel request is honoured between chunks. Every failure an
+operator can meet is a ``SheetError`` with a plain sentence; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from phonon_desktop.sheets import csvfile, guard, workbook
+from phonon_desktop.sheets.cells import convert_column
+from phonon_desktop.sheets.guard import ReadLimits, check_xml_protection, display_name
+from phonon_desktop.sheets.headers import column_letter, detect_header_row, unique_headers
+from phonon_desktop.sheets.model import CellKind, Sheet, SheetError, SheetInfo
+
+__all__ = [
+    "ReadCancelled",
+    "ReadLimits",
+    "check_xml_protection",
+    "detect_header_row",
+    "list_sheets",
+    "read_workbook",
+]
+
+Progress = Callable[[int, "int | None"], None]
+Cancel = Callable[[], bool] | threading.Event
+
+# Rows pulled per step: small enough that the GIL and cancel checks come round every few
+# tens of milliseconds, large enough that the per-step overhead stays invisible.
+CHUNK_ROWS = 4096
+
+
+class ReadCancelled(SheetError):
+    """The operator cancelled the read; nothing was loaded."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        name = display_name(path) if path is not None else "the file"
+        super().__init__(f"Reading “{name}” was cancelled.", path=str(path) if path else None, reason="cancelled")
+
+
+@dataclass
+class _Grid:
+    """Columns of display text and kinds, gathered chunk by chunk."""
+
+    texts: list[list[str]] = field(default_factory=list)
+    kinds: list[list[np.ndarray]] = field(default_factory=list)
+    rows: int = 0
+    ragged: list[tuple[int, int]] = field(default_factory=list)  # (row index, cell count)
+
+    def add(self, chunk: list[list]) -> None:
+        widths = set(map(len, chunk))
+        width = max(widths)
+        if len(widths) > 1:
+            for offset, row in enumerate(chunk):
+                if len(row) != width:
+                    self.ragged.append((self.rows + offset, len(row)))
+                    chunk[offset] = list(row) + [""] * (width - len(row))
+        while len(self.texts) < width:  # a later row is wider: earlier rows are blank there
+            self.texts.append([""] * self.rows)
+            self.kinds.append([np.zeros(self.rows, dtype=np.int8)])
+        columns = list(zip(*chunk))
+        for j in range(len(self.texts)):
+            if j < width:
+                texts, kinds = convert_column(columns[j])
+            else:
+                texts, kinds = [""] * len(chunk), np.zeros(len(chunk), dtype=np.int8)
+            self.texts[j].extend(texts)
+            self.kinds[j].append(kinds)
+        self.rows += len(chunk)
+
+
+def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set
+    return cancel
+
+
+def _gather(
+    rows: Iterator[list],
+    *,
+    path: str | os.PathLike,
+    total: int | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+    limits: ReadLimits,
+) -> _Grid:
+    cancelled = _cancel_check(cancel)
+    grid = _Grid()
+    step = max(50_000 if total is None else min(50_000, total // 100), CHUNK_ROWS)
+    reported = 0
+    if progress is not None:
+        progress(0, total)
+    while True:
+        if cancelled():
+            raise ReadCancelled(path)
+        chunk = list(islice(rows, CHUNK_ROWS))
+        if not chunk:
+            break
+        grid.add(chunk)
+        if grid.rows > limits.max_rows + 200:  # a little room for titles above the header
+            raise _too_many_rows(path, limits)
+        if len(grid.texts) > limits.max_columns:
+            raise _too_many_columns(path, limits)
+        if progress is not None and grid.rows - reported >= step:
+            reported = grid.rows
+            progress(grid.rows, total)
+    if cancelled():
+        raise ReadCancelled(path)
+    if progress is not None:
+        progress(grid.rows, grid.rows if total is None else max(total, grid.rows))
+    return grid
+
+
+def _too_many_rows(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
+    return SheetError(
+        f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon "
+        "Desktop reads at once. Split the list into smaller files.",
+        path=str(path),
+        reason="too_big",
+    )
+
+
+def _too_many_columns(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
+    return SheetError(
+        f"“{display_name(path)}” has more than {limits.max_columns:,} columns, more than a "
+        "contact list needs. Delete the columns you do not use and save a copy.",
+        path=str(path),
+        reason="too_big",
+    )
+
+
+def _build_sheet(
+    grid: _Grid,
+    *,
+    path: str | os.PathLike,
+    name: str,
+    first_column: int,
+    header_row: int | None,
+    extras: workbook.SheetExtras,
+    sheets: list[SheetInfo],
+    notes: list[str],
+) -> Sheet:
+    width = len(grid.texts)
+    kinds_cols = [np.concatenate(k) if k else np.zeros(0, np.int8) for k in grid.kinds]
+    extras.apply(grid.texts, kinds_cols, first_column, notes)
+    if header_row is None:
+        preview = [[col[i] for col in grid.texts] for i in range(min(grid.rows, 30))]
+        header_row = detect_header_row(preview)
+    if header_row < 1:
+        raise SheetError(f"The header row must be 1 or more (got {header_row}).", path=str(path), reason="header")
+    if header_row > max(grid.rows, 1):
+        raise SheetError(
+            f"Row {header_row} of sheet “{name}” in “{display_name(path)}” is past the last row "
+            f"with data (row {grid.rows}). Choose a header row between 1 and {max(grid.rows, 1)}.",
+            path=str(path),
+            reason="header",
+        )
+    h = header_row - 1
+    raw_headers = [col[h] if grid.rows else "" for col in grid.texts]
+    for j, text in extras.merged_header_fill(h, first_column).items():
+        if 0 <= j < width and not raw_headers[j]:
+            raw_headers[j] = text
+    if grid.rows:
+        kinds_matrix = np.stack(kinds_cols, axis=1)[h + 1 :] if width else np.zeros((0, 0), np.int8)
+    else:
+        kinds_matrix = np.zeros((0, width), np.int8)
+    filled = kinds_matrix != CellKind.EMPTY
+    keep_rows = np.flatnonzero(filled.any(axis=1)) if width else np.zeros(0, np.int64)
+    keep_cols = [j for j in range(width) if raw_headers[j].strip() or filled[:, j].any()]
+    blank_inside = (int(keep_rows[-1]) + 1 - len(keep_rows)) if len(keep_rows) else 0
+    if blank_inside:
+        notes.append(f"{blank_inside:,} blank row{'s' if blank_inside != 1 else ''} inside the list left out.")
+    columns_letters = [first_column + j for j in keep_cols]
+    headers = unique_headers([raw_headers[j] for j in keep_cols], columns_letters)
+    for j, header in zip(keep_cols, headers):
+        if not raw_headers[j].strip():
+            notes.append(f"Column {column_letter(first_column + j)} has no header: shown as “{header}”.")
+    take = keep_rows + h + 1
+    all_rows = len(keep_rows) == grid.rows - h - 1
+    data: dict[str, np.ndarray] = {}
+    kinds: dict[str, np.ndarray] = {}
+    for j, header in zip(keep_cols, headers):
+        column = np.array(grid.texts[j], dtype=object)
+        data[header] = column[h + 1 :] if all_rows else column[take]
+        kinds[header] = kinds_cols[j][h + 1 :] if all_rows else kinds_cols[j][take]
+        grid.texts[j] = []  # free as we go: a million-row sheet holds two copies otherwise
+    index = pd.RangeIndex(len(keep_rows))
+    frame = pd.DataFrame(data, index=index, dtype=object, copy=False) if data else pd.DataFrame(index=index)
+    kind_frame = pd.DataFrame(kinds, index=index, copy=False) if kinds else pd.DataFrame(index=index)
+    source_rows = (take + 1).astype(np.int64)
+    hidden_rows = extras.hidden_mask(source_rows)
+    hidden_columns = [hd for j, hd in zip(keep_cols, headers) if (first_column + j) in extras.hidden_columns]
+    if hidden_rows is not None and hidden_rows.any():
+        count = int(hidden_rows.sum())
+        notes.append(f"{count:,} hidden row{'s' if count != 1 else ''} in the sheet (they are read; you can skip them).")
+    if hidden_columns:
+        notes.append("Hidden columns: " + ", ".join(hidden_columns) + ".")
+    for header in headers:
+        damaged = int((kinds[header] == CellKind.NUMBER_DAMAGED).sum())
+        if damaged:
+            notes.append(
+                f"Column “{header}”: {damaged:,} number{'s' if damaged != 1 else ''} with more than 15 "
+                "digits; Excel keeps only 15, so digits may already be lost. Store such numbers as text."
+            )
+        no_value = int((kinds[header] == CellKind.FORMULA_NO_VALUE).sum())
+        if no_value:
+            notes.append(
+                f"Column “{header}”: {no_value:,} formula{'s' if no_value != 1 else ''} never calculated "
+                "(the file was written by a program, not saved by Excel). Open and save it in Excel."
+            )
+    return Sheet(
+        path=str(path),
+        name=name,
+        header_row=header_row,
+        headers=headers,
+        data=frame,
+        kinds=kind_frame,
+        source_rows=source_rows,
+        original_headers=[raw_headers[j] for j in keep_cols],
+        hidden_rows=hidden_rows if hidden_rows is not None else np.zeros(len(keep_rows), dtype=bool),
+        hidden_columns=hidden_columns,
+        sheets=sheets,
+        notes=notes,
+    )
+
+
+def _is_csv(path: str | os.PathLike, kind: str) -> bool:
+    return kind == "text"
+
+
+def list_sheets(path: str | os.PathLike) -> list[SheetInfo]:
+    """Every sheet of the workbook with its size (a CSV file is one sheet)."""
+    limits = ReadLimits()
+    kind = guard.sniff_kind(path, limits)
+    if _is_csv(path, kind):
+        parsed = csvfile.read_csv_text(path, csvfile.read_bytes(path))
+        grid = _gather(csvfile.iter_csv_rows(path, parsed), path=path, total=None, progress=None, cancel=None, limits=limits)
+        name = Path(path).stem
+        return [SheetInfo(name=name, rows=grid.rows, columns=len(grid.texts), has_data=grid.rows > 0)]
+    with workbook.open_workbook(path, kind, limits) as book:
+        return book.sheet_infos()
+
+
+def read_workbook(
+    path: str | os.PathLike,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    limits: ReadLimits | None = None,
+) -> Sheet:
+    """Read one sheet of a workbook (or a CSV file) as the text the operator sees.
+
+    ``sheet`` defaults to the first sheet that holds a table (empty and explanatory sheets
+    such as "Instructions" are skipped); ``header_row`` (1-based) defaults to the detected
+    header. ``progress(rows_read, total)`` is called every 1–2 % of the rows; ``cancel`` is
+    polled between chunks of a few thousand rows and makes the read raise ``ReadCancelled``.
+    """
+    limits = limits or ReadLimits()
+    kind = guard.sniff_kind(path, limits)
+    notes: list[str] = []
+    if _is_csv(path, kind):
+        parsed = csvfile.read_csv_text(path, csvfile.read_bytes(path))
+        notes.extend(parsed.notes)
+        total = parsed.text.count("\n") + 1
+        grid = _gather(
+            csvfile.iter_csv_rows(path, parsed), path=path, total=total, progress=progress, cancel=cancel, limits=limits
+        )
+        name = Path(path).stem
+        infos = [SheetInfo(name=name, rows=grid.rows, columns=len(grid.texts), has_data=grid.rows > 0)]
+        if not grid.rows:
+            raise _empty_error(path, name)
+        result = _build_sheet(
+            grid, path=path, name=name, first_column=0, header_row=header_row,
+            extras=workbook.SheetExtras(), sheets=infos, notes=notes,
+        )
+        _note_ragged(grid, result, notes)
+        return result
+    check_xml_protection()
+    with workbook.open_workbook(path, kind, limits) as book:
+        infos = book.sheet_infos()
+        chosen = book.choose_sheet(sheet, infos)
+        rows, total, first_column, extras = book.open_rows(chosen, notes)
+        grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits)
+        if not any(k.any() for col in grid.kinds for k in col):
+            raise _empty_error(path, chosen)
+        return _build_sheet(
+            grid, path=path, name=chosen, first_column=first_column, header_row=header_row,
+            extras=extras, sheets=infos, notes=notes,
+        )
+
+
+def _empty_error(path: str | os.PathLike, name: str) -> SheetError:
+    return SheetError(
+        f"Sheet “{name}” in “{display_name(path)}” is empty. Choose the sheet that holds the "
+        "contact list, or check that the file was saved with its data.",
+        path=str(path),
+        reason="empty",
+    )
+
+
+def _note_ragged(grid: _Grid, sheet: Sheet, notes: list[str]) -> None:
+    if not grid.ragged:
+        return
+    header_width = len(sheet.headers)
+    short = [r for r, n in grid.ragged if r + 1 > sheet.header_row and n < header_width]
+    if short:
+        listed = ", ".join(str(r + 1) for r in short[:5]) + (" …" if len(short) > 5 else "")
+        notes.append(
+            f"{len(short):,} line{'s' if len(short) != 1 else ''} ({listed}) had fewer cells than "
+            "the header; the missing cells are left blank."
+        )
+    long = [r for r, n in grid.ragged if n > header_width]
+    if long:
+        listed = ", ".join(str(r + 1) for r in long[:5]) + (" …" if len(long) > 5 else "")
+        notes.append(
+            f"{len(long):,} line{'s' if len(long) != 1 else ''} ({listed}) had more cells than "
+            "the header; the extra cells are shown under “Column …” headers."
+        )

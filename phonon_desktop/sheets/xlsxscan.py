@@ -1,0 +1,232 @@
+"""A cheap pass over an .xlsx sheet's XML for what python-calamine does not report.
+
+The sheet is inflated in chunks cut at row boundaries and searched with byte patterns
+(C speed); regular expressions run only on chunks that contain what they look for. The same
+pass bounds the sheet's extent, because the fast reader allocates the whole rectangle from
+the first to the last cell at once: a few-kilobyte file with cells in A1 and ZZ200000 would
+otherwise take gigabytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from posixpath import join, normpath
+
+from defusedxml import ElementTree
+
+from phonon_desktop.sheets import guard
+from phonon_desktop.sheets.guard import ReadLimits, display_name
+from phonon_desktop.sheets.headers import column_index
+from phonon_desktop.sheets.model import SheetError
+
+_CHUNK = 8 * 1024 * 1024
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_R = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_COL_HIDDEN = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
+_MIN = re.compile(rb'\bmin="(\d+)"')
+_MAX = re.compile(rb'\bmax="(\d+)"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_WIDE_COLUMN = re.compile(rb'\br="(?:[A-Z]{3}|[A-Z]{2}(?=\d))')
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
+
+
+def sheet_member(archive: zipfile.ZipFile, name: str) -> str | None:
+    """The zip member holding the sheet called ``name`` (from workbook.xml and its rels)."""
+    cache = getattr(archive, "_phonon_sheet_members", None)
+    if cache is None:
+        cache = _sheet_members(archive)
+        archive._phonon_sheet_members = cache  # type: ignore[attr-defined]
+    return cache.get(name)
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # calamine will report a damaged workbook in its own words
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{_NS_PKG}Relationship"):
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+        targets[rel.get("Id")] = path
+    result = {}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        member = targets.get(sheet.get(f"{_NS_REL}id"))
+        if member and member in archive.NameToInfo:
+            result[sheet.get("name", "")] = member
+    return result
+
+
+def declared_size(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """Rows and columns from the sheet's <dimension> (for listing big sheets without loading)."""
+    with archive.open(member) as handle:
+        head = handle.read(4096)
+    found = _DIMENSION.search(head)
+    if not found:
+        return 1, 1
+    if found.group(3):
+        return int(found.group(4)), column_index(found.group(3).decode()) + 1
+    return (int(found.group(2) or 1), column_index(found.group(1).decode() or "A") + 1)
+
+
+def _chunks(archive: zipfile.ZipFile, member: str):
+    """The member's XML in pieces that each end on a row boundary."""
+    carry = b""
+    with archive.open(member) as handle:
+        while True:
+            data = handle.read(_CHUNK)
+            if not data:
+                if carry:
+                    yield carry
+                return
+            data = carry + data
+            cut = data.rfind(b"row>")
+            if cut < 0 or len(data) - cut > 1_000_000:
+                cut = len(data) - 4
+            else:
+                cut += 4
+            carry = data[cut:]
+            yield data[:cut]
+
+
+def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[bytes, int]:
+    """Style indices whose number format is all zeros ("0000000000"), with the digits shown."""
+    try:
+        styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except Exception:
+        return {}
+    padded_formats = {}
+    for fmt in styles.iter(f"{_NS_MAIN}numFmt"):
+        code = (fmt.get("formatCode") or "").replace("\\", "").replace('"', "")
+        if len(code) >= 2 and set(code) == {"0"}:
+            padded_formats[fmt.get("numFmtId")] = len(code)
+    if not padded_formats:
+        return {}
+    result = {}
+    xfs = styles.find(f"{_NS_MAIN}cellXfs")
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        width = padded_formats.get(xf.get("numFmtId"))
+        if width:
+            result[str(index).encode()] = width
+    return result
+
+
+def _cell_position(attributes: bytes) -> tuple[int, int] | None:
+    found = _REF.search(attributes)
+    if not found:
+        return None
+    return int(found.group(2)) - 1, column_index(found.group(1).decode())
+
+
+def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits) -> None:
+    """Refuse a sheet whose cells span a rectangle too large to hold (before loading it)."""
+    scan_sheet(path, archive, member, limits, extent_only=True)
+
+
+def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
+               extent_only: bool = False):
+    from phonon_desktop.sheets.workbook import SheetExtras
+
+    extras = SheetExtras()
+    padded_styles = {} if extent_only else _zero_padded_styles(archive)
+    padded_cell = (
+        re.compile(rb'<(?:\w+:)?c\b([^>]*\bs="(?:' + b"|".join(padded_styles) + rb')"[^>]*)>')
+        if padded_styles else None
+    )
+    max_row = 0
+    max_col = 25
+    rows_seen = 0
+    try:
+        for chunk in _chunks(archive, member):
+            rows_seen += chunk.count(b"<row") + chunk.count(b":row ")
+            last = chunk.rfind(b"<row")
+            if last >= 0:
+                found = _ROW_R.search(chunk, last, last + 200)
+                if found:
+                    max_row = max(max_row, int(found.group(1)))
+            if _WIDE_COLUMN.search(chunk):
+                for letters, _ in _REF.findall(chunk):
+                    if len(letters) > 1:
+                        max_col = max(max_col, column_index(letters.decode()))
+                if max_col >= limits.max_columns + 26:
+                    raise _too_wide(path, limits)
+            if extent_only:
+                continue
+            if b"<col" in chunk:
+                for attrs in _COL_HIDDEN.findall(chunk):
+                    if _HIDDEN.search(attrs):
+                        lo, hi = _MIN.search(attrs), _MAX.search(attrs)
+                        if lo and hi:
+                            first, last_col = int(lo.group(1)), min(int(hi.group(1)), limits.max_columns + 26)
+                            extras.hidden_columns.update(range(first - 1, last_col))
+            if b'hidden="' in chunk:
+                for attrs in _ROW_TAG.findall(chunk):
+                    if _HIDDEN.search(attrs):
+                        r = _ROW_R.search(attrs)
+                        if r:
+                            extras.hidden_rows.add(int(r.group(1)))
+            if b't="e"' in chunk:
+                for attrs, inner in _ERROR_CELL.findall(chunk):
+                    pos = _cell_position(attrs)
+                    value = _VALUE.search(inner)
+                    if pos is not None:
+                        extras.errors[pos] = value.group(1).decode("utf-8", "replace") if value else "#N/A"
+            if b"<f" in chunk:
+                for match in _FORMULA_CELL.finditer(chunk):
+                    attrs, value = match.group(1), match.group(2)
+                    cell_type = _TYPE.search(attrs)
+                    if value is not None and cell_type and cell_type.group(1) in (b"str", b"inlineStr"):
+                        continue  # a formula whose result is an empty text
+                    pos = _cell_position(attrs)
+                    if pos is not None:
+                        extras.formulas_without_value.add(pos)
+            if padded_cell is not None:
+                for attrs in padded_cell.findall(chunk):
+                    cell_type = _TYPE.search(attrs)
+                    if cell_type and cell_type.group(1) != b"n":
+                        continue
+                    pos = _cell_position(attrs)
+                    if pos is not None:
+                        style = re.search(rb'\bs="(\d+)"', attrs)
+                        extras.zero_padded[pos] = padded_styles.get(style.group(1), 0) if style else 0
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        if isinstance(exc, PermissionError):
+            raise guard.locked_error(path) from exc
+        raise guard.corrupt_error(path) from exc
+    max_row = max(max_row, rows_seen)
+    if max_row > limits.max_rows + 200:
+        raise SheetError(
+            f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon Desktop "
+            "reads at once. Split the list into smaller files.",
+            path=str(path),
+            reason="too_big",
+        )
+    if max_row * (max_col + 1) > limits.max_cells:
+        raise _too_wide(path, limits)
+    return extras
+
+
+def _too_wide(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
+    return SheetError(
+        f"“{display_name(path)}” has cells spread over more rows and columns than Phonon Desktop "
+        f"reads at once (at most {limits.max_columns:,} columns and {limits.max_cells:,} cells). "
+        "Delete the rows and columns you do not use, or split the list, and save a copy.",
+        path=str(path),
+        reason="too_big",
+    )
