@@ -520,12 +520,9 @@ def _unconfirmed(answer: Answer, first_sent_at: str) -> Answer:
     if answer.outcome is Outcome.REPEATED:
         text = (
             f"Phonon received this request (first sent at {first_sent_at}) but its answer was lost; "
-            "whether the calls were scheduled is unknown. Check the Phonon console before sending "
+            "whether the calls were scheduled is unknown. Check Phonon's reports (console) before sending "
             "these rows again."
         )
     else:
-        text = (
-            f"This request (sent at {first_sent_at}) may have reached Phonon, but no clear answer came. "
-            "Check the Phonon console before sending these rows again."
-        )
+        text = f"{answer.explanation} (Request sent at {first_sent_at}.)"
     return dataclasses.replace(answer, outcome=Outcome.UNKNOWN, delivery=Delivery.MAYBE_RECEIVED, explanation=text)

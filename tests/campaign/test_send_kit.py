@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date, timedelta
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,6 +13,8 @@ from phonon_desktop.kairos.interpret import Answer, interpret, maybe_received, n
 from phonon_desktop.kairos.protocol import Call
 from phonon_desktop.sheets.model import Sheet
 
+# A start time the sandbox accepts whenever the tests run: tomorrow, 10:30 in India.
+TOMORROW = (date.today() + timedelta(days=2)).isoformat() + "T10:30:00+05:30"
 CANARY = "CANARY" + "7q" * 29  # a 64-character security id that must never be written anywhere
 FLOW = "Fl0w1234"
 
@@ -51,7 +54,7 @@ class SimplePlan:
 
     sheet: Sheet
     mapping: SimpleMapping = field(default_factory=SimpleMapping)
-    start_time: str = "2026-12-01T10:30:00+05:30"
+    start_time: str = TOMORROW
     blocked: frozenset[int] = frozenset()
 
     def sendable_rows(self) -> np.ndarray:
