@@ -1,0 +1,90 @@
+"""A real sending process killed with SIGKILL while a request is in flight, then run again.
+
+The practice server's own record proves that no customer's call travelled in two different
+requests, and the rows of the request in flight come back "unconfirmed", not re-sent.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from phonon_desktop.campaign.journal import Journal, sheet_fingerprint
+from phonon_desktop.kairos.sandbox import Sandbox
+from test_send_kit import contact_sheet
+
+pytestmark = [
+    pytest.mark.timeout(120),
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only"),
+]
+
+HERE = Path(__file__).parent
+
+DRIVER = r"""
+import sys
+sys.path[:0] = [sys.argv[3]]
+from phonon_desktop.campaign.journal import Journal
+from phonon_desktop.campaign.send import FlowTarget, Submission
+from phonon_desktop.kairos.client import Client
+from test_send_kit import CANARY, FLOW, SimplePlan, contact_sheet
+
+url, journal_path = sys.argv[1], sys.argv[2]
+plan = SimplePlan(contact_sheet(1500))
+with Journal(journal_path) as journal:
+    sub = Submission.prepare(plan, FlowTarget(FLOW, CANARY, url), journal)
+    print("prepared", sub.total_calls, len(sub.skipped), len(sub.held), flush=True)
+    for result in sub.run(Client(url, read_timeout=30), None):
+        print("batch", result.batch_index, [s.value for s in result.statuses][:1], flush=True)
+"""
+
+
+def run_driver(url: str, journal: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER, url, str(journal), str(HERE)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_killed_while_waiting_for_an_answer_then_run_again(tmp_path):
+    journal_path = tmp_path / "journal.sqlite3"
+    with Sandbox(latency=0.6) as sandbox:
+        proc = run_driver(sandbox.url, journal_path)
+        deadline = time.monotonic() + 60
+        while len(sandbox.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(sandbox.received) == 2, proc.stderr.read() if proc.poll() is not None else "no request"
+        os.kill(proc.pid, signal.SIGKILL)  # batch 2 is on the wire, its answer not yet back
+        proc.wait(timeout=30)
+        time.sleep(0.8)  # let the server finish processing the orphaned request
+
+        sandbox.latency = 0.0
+        second = run_driver(sandbox.url, journal_path)
+        out, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err
+        assert out.splitlines()[0] == "prepared 500 500 500"  # batch 3 sent; batch 1 skipped; batch 2 held
+
+        placed: dict[str, int] = defaultdict(int)
+        carried: dict[str, set[str]] = defaultdict(set)
+        for rec in sandbox.received:
+            for cid in rec.accepted:
+                placed[cid] += 1
+            for call in rec.calls or []:
+                carried[call["client-identifier"]].add(rec.sha256)
+                carried[call["contact-numbers"][0]].add(rec.sha256)
+        assert len(sandbox.received) == 3
+        assert {k for k, v in carried.items() if len(v) > 1} == set()
+        assert len(placed) == 1500 and max(placed.values()) == 1
+
+    with Journal(journal_path) as journal:
+        (summary,) = [c for c in journal.campaigns_for_sheet(sheet_fingerprint(contact_sheet(1500)))]
+        assert summary.counts == {"accepted": 1000, "unconfirmed": 500}
+
