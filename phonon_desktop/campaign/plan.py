@@ -1,0 +1,576 @@
+"""From a sheet and a mapping to exactly the calls that will be sent, and why some cannot be.
+
+Every check works on whole columns and leaves, per row, a small code (0 = fine) in a
+``_Check``; the level of a row is the worst level of its codes, and the sentences are
+written only when someone asks for a row's problems. ``Call`` objects are built one row at
+a time when needed, so a million-row plan holds a few arrays, not a million objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from phonon_desktop.campaign import numbers as nums
+from phonon_desktop.campaign import times
+from phonon_desktop.campaign.mapping import Mapping
+from phonon_desktop.campaign.numbers import NumberIssue, clean_text
+from phonon_desktop.campaign.times import TimeIssue
+from phonon_desktop.kairos.protocol import MAX_BODY_BYTES, Call, build_body, envelope, mask_secret, plan_batches
+from phonon_desktop.sheets.model import CellKind, Sheet
+
+
+class Level(IntEnum):
+    OK = 0
+    WARNING = 1
+    ERROR = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # 0-based index into sheet.data
+    column: str | None
+    level: Level
+    message: str  # names the cell: "Row 14 (Mobile): '12345' is not a phone number: ..."
+
+
+@dataclass
+class _Check:
+    """One kind of check over all rows: a code per row and what each code means."""
+
+    column: str | None
+    codes: np.ndarray  # int8 per row, 0 = fine
+    levels: np.ndarray  # Level per code value
+    explain: Callable[[int, int], str]  # (row, code) -> the sentence after "Row N (column): "
+    cross_row: bool = False  # recomputed over all rows on every revalidation
+
+
+def _level_table(mapping: dict[int, Level]) -> np.ndarray:
+    table = np.zeros(64, dtype=np.int8)
+    for code, level in mapping.items():
+        table[int(code)] = level
+    return table
+
+
+_PRIMARY_LEVELS = _level_table({i: Level.ERROR for i in NumberIssue if i != NumberIssue.OK} | {NumberIssue.LANDLINE: Level.WARNING})
+_ALTERNATE_LEVELS = _level_table({i: Level.WARNING for i in NumberIssue if i not in (NumberIssue.OK, NumberIssue.EMPTY)})
+_PRIMARY_EMPTY_BUT_ALTERNATE = 40  # a code beyond NumberIssue: the main number is empty, an alternate is dialled
+_TIME_LEVELS = _level_table({i: Level.ERROR for i in TimeIssue if i != TimeIssue.OK} | {i: Level.WARNING for i in times.TIME_WARNINGS})
+_KEY_ERROR_CELL, _KEY_DAMAGED, _KEY_NO_VALUE = 1, 2, 3
+_KEY_LEVELS = _level_table({1: Level.WARNING, 2: Level.WARNING, 3: Level.WARNING})
+_ID_EMPTY, _ID_DUPLICATE, _ID_DAMAGED, _ID_EXCEL_ERROR = 1, 2, 3, 4
+_DUPLICATE = 1
+_TOO_LARGE = 1
+_HIDDEN = 1
+
+# Rows whose flow variable text is longer than this are encoded to check their size exactly.
+_LARGE_ROW_CHARS = 30_000
+
+
+def _texts(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:
+    values = sheet.data[column].to_numpy(dtype=object)
+    return values if rows is None else values[rows]
+
+
+def _kinds(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:
+    values = sheet.kinds[column].to_numpy()
+    return values if rows is None else values[rows]
+
+
+def _first_occurrence(values: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """For each row, the index of the first row with the same value (-1 where not present)."""
+    out = np.full(len(values), -1, dtype=np.int64)
+    where = np.flatnonzero(present)
+    if len(where) == 0:
+        return out
+    codes, _ = pd.factorize(values[where])
+    first = np.full(codes.max() + 1, len(values), dtype=np.int64)
+    np.minimum.at(first, codes, where)
+    out[where] = first[codes]
+    return out
+
+
+class Plan:
+    """The calls a sheet makes under a mapping, and the problems of each row."""
+
+    def __init__(self, sheet: Sheet, mapping: Mapping, *, now: datetime, day_first: bool | None) -> None:
+        self.sheet = sheet
+        self.mapping = mapping
+        self.now = now
+        self.day_first = day_first
+        n = sheet.row_count
+        self.levels = np.zeros(n, dtype=np.int8)
+        self.numbers: list[np.ndarray] = []
+        self.start_times = np.full(n, "", dtype=object)
+        self.questions: list[str] = []
+        self._number_issues: list[np.ndarray] = []
+        self._primary = np.full(n, "", dtype=object)
+        self._epoch = np.zeros(n, dtype=np.int64)
+        self._time_ok = np.zeros(n, dtype=bool)
+        self._column_times: times.ColumnTimes | None = None
+        self._client_ids: np.ndarray | None = None
+        self._key_texts: list[np.ndarray] | None = None  # flow variable cells, read once per validation
+        self._checks: dict[str, _Check] = {}
+        self._validate_all()
+
+    # --- what others read ---------------------------------------------------------------
+
+    @property
+    def client_ids(self) -> np.ndarray:
+        """The client identifier of every row (object array of str; "" where there is none)."""
+        if self._client_ids is None:
+            self._client_ids = self._generate_ids()
+        return self._client_ids
+
+    def problems_for(self, row: int) -> list[Problem]:
+        out = []
+        source = int(self.sheet.source_rows[row]) if len(self.sheet.source_rows) > row else row + 1
+        for check in self._checks.values():
+            code = int(check.codes[row])
+            if code and check.levels[code]:
+                where = f"Row {source} ({check.column})" if check.column else f"Row {source}"
+                out.append(Problem(row, check.column, Level(int(check.levels[code])), f"{where}: {check.explain(row, code)}"))
+        out.sort(key=lambda p: -p.level)
+        return out
+
+    def all_problems(self) -> Iterator[Problem]:
+        for row in np.flatnonzero(self.levels > Level.OK).tolist():
+            yield from self.problems_for(row)
+
+    def sendable_rows(self) -> np.ndarray:
+        return np.flatnonzero(self.levels < Level.ERROR)
+
+    def counts(self) -> dict[str, int]:
+        counted = np.bincount(self.levels, minlength=3)
+        return {"ready": int(counted[0]), "warnings": int(counted[1]), "errors": int(counted[2])}
+
+    def contact_numbers(self, row: int) -> tuple[str, ...]:
+        """The numbers dialled for a row, in order: empty ones left out, repeats dropped."""
+        out: list[str] = []
+        for column in self.numbers:
+            value = column[row]
+            if value and value not in out:
+                out.append(value)
+        return tuple(out)
+
+    def call(self, row: int) -> Call:
+        if self.levels[row] >= Level.ERROR:
+            first = next((p.message for p in self.problems_for(row) if p.level == Level.ERROR), "")
+            raise ValueError(f"Row {int(self.sheet.source_rows[row])} cannot be sent. {first}".strip())
+        return self._build_call(row)
+
+    def _build_call(self, row: int) -> Call:
+        keys = []
+        if self._key_texts is None:
+            self._key_texts = [_texts(self.sheet, column) for column in self.mapping.keys.values()]
+        for name, texts in zip(self.mapping.keys, self._key_texts):
+            value = texts[row]
+            keys.append((name, value if isinstance(value, str) else ""))
+        return Call(
+            client_identifier=str(self.client_ids[row]),
+            start_time=str(self.start_times[row]),
+            contact_numbers=self.contact_numbers(row),
+            keys=tuple(keys),
+        )
+
+    # --- validation ---------------------------------------------------------------------
+
+    def revalidate(self, rows: Iterable[int]) -> None:
+        """Recompute the given rows after edits, then the checks that compare rows."""
+        changed = np.unique(np.fromiter((int(r) for r in rows), dtype=np.int64))
+        if len(changed) == 0:
+            return
+        if len(changed) > self.sheet.row_count // 4:
+            self._validate_all()
+            return
+        self._check_numbers(changed)
+        self._check_keys(changed)
+        if self.mapping.client_identifier:
+            self._check_id_cells(changed)
+        if self.mapping.start_time.kind == "column":
+            if self._column_times is None or self._column_times.question is not None:
+                self._read_time_column(None)  # an edit may settle the day/month order
+            else:
+                self._read_time_column(changed)
+        self._client_ids = None
+        self._key_texts = None
+        self._cross_row_checks()
+
+    def _validate_all(self) -> None:
+        self.mapping.check_columns(self.sheet.headers)
+        self._checks = {}
+        self.questions = []
+        self._check_numbers(None)
+        self._check_keys(None)
+        if self.mapping.client_identifier:
+            self._check_id_cells(None)
+        if self.mapping.start_time.kind == "column":
+            self._read_time_column(None)
+        self._check_hidden()
+        self._client_ids = None
+        self._key_texts = None
+        self._cross_row_checks()
+
+    def _check_numbers(self, rows: np.ndarray | None) -> None:
+        m = self.mapping
+        if rows is None:
+            self.numbers = []
+            self._number_issues = []
+        for i, column in enumerate(m.contact_numbers):
+            digits, issues = nums.normalise_column(
+                _texts(self.sheet, column, rows),
+                _kinds(self.sheet, column, rows),
+                default_country=m.default_country,
+                allow_other_countries=m.allow_other_countries,
+            )
+            if rows is None:
+                self.numbers.append(digits)
+                self._number_issues.append(issues)
+            else:
+                self.numbers[i][rows] = digits
+                self._number_issues[i][rows] = issues
+        for i, column in enumerate(m.contact_numbers):
+            self._checks[f"number:{i}"] = _Check(
+                column,
+                self._number_issues[i],
+                _PRIMARY_LEVELS if i == 0 else _ALTERNATE_LEVELS,
+                self._explain_number(i),
+            )
+
+    def _explain_number(self, index: int) -> Callable[[int, int], str]:
+        column = self.mapping.contact_numbers[index]
+
+        def explain(row: int, code: int) -> str:
+            if code == _PRIMARY_EMPTY_BUT_ALTERNATE:
+                return "has no phone number; the call will dial the next number of the row only."
+            text = str(self.sheet.data[column].iat[row])
+            detail = nums.describe(code, text, default_country=self.mapping.default_country)
+            if index > 0 and code not in (NumberIssue.OK, NumberIssue.LANDLINE):
+                detail += " This number will be left out of the call."
+            return detail
+
+        return explain
+
+    def _check_keys(self, rows: np.ndarray | None) -> None:
+        for name, column in self.mapping.keys.items():
+            key = f"key:{name}"
+            kinds = _kinds(self.sheet, column, rows)
+            codes = np.zeros(len(kinds), dtype=np.int8)
+            codes[kinds == CellKind.ERROR] = _KEY_ERROR_CELL
+            codes[kinds == CellKind.NUMBER_DAMAGED] = _KEY_DAMAGED
+            codes[kinds == CellKind.FORMULA_NO_VALUE] = _KEY_NO_VALUE
+            if rows is None or key not in self._checks:
+                full = np.zeros(self.sheet.row_count, dtype=np.int8)
+                full[slice(None) if rows is None else rows] = codes
+                self._checks[key] = _Check(column, full, _KEY_LEVELS, self._explain_key(name, column))
+            else:
+                self._checks[key].codes[rows] = codes
+
+    def _explain_key(self, name: str, column: str) -> Callable[[int, int], str]:
+        def explain(row: int, code: int) -> str:
+            text = str(self.sheet.data[column].iat[row])
+            if code == _KEY_ERROR_CELL:
+                return f"shows the Excel error '{text}'; the flow variable {name} will receive that text. Fix the formula if that is not intended."
+            if code == _KEY_DAMAGED:
+                return f"'{text}' is a number with more than 15 digits, so Excel has already changed its last digits; the flow variable {name} will receive it as shown. Format the column as Text and type it again."
+            return f"holds a formula whose result was never saved; the flow variable {name} will be empty. Open and save the file in Excel."
+
+        return explain
+
+    def _check_id_cells(self, rows: np.ndarray | None) -> None:
+        column = self.mapping.client_identifier
+        assert column is not None
+        texts = _texts(self.sheet, column, rows)
+        kinds = _kinds(self.sheet, column, rows)
+        cleaned = np.array([clean_text(t) if isinstance(t, str) else "" for t in texts.tolist()], dtype=object)
+        codes = np.zeros(len(texts), dtype=np.int8)
+        codes[cleaned == ""] = _ID_EMPTY
+        codes[kinds == CellKind.NUMBER_DAMAGED] = _ID_DAMAGED
+        codes[kinds == CellKind.ERROR] = _ID_EXCEL_ERROR
+        if rows is None or "id" not in self._checks:
+            self._id_texts = cleaned
+            self._id_codes = codes
+        else:
+            self._id_texts[rows] = cleaned
+            self._id_codes[rows] = codes
+
+    def _read_time_column(self, rows: np.ndarray | None) -> None:
+        st = self.mapping.start_time
+        assert st.column is not None
+        order = self.day_first
+        if rows is not None and self._column_times is not None and order is None:
+            order = self._column_times.day_first
+        got = times.read_time_column(
+            _texts(self.sheet, st.column, rows), _kinds(self.sheet, st.column, rows), self.mapping.timezone,
+            column=st.column, day_first=order,
+        )
+        if rows is None or self._column_times is None:
+            self._column_times = got
+            return
+        ct = self._column_times
+        ct.iso[rows], ct.epoch[rows], ct.local_day[rows], ct.issues[rows] = got.iso, got.epoch, got.local_day, got.issues
+
+    def _check_hidden(self) -> None:
+        hidden = self.sheet.hidden_rows
+        if hidden is None or not np.any(hidden):
+            return
+        codes = np.asarray(hidden, dtype=bool).astype(np.int8) * _HIDDEN
+        self._checks["hidden"] = _Check(
+            None, codes, _level_table({_HIDDEN: Level.WARNING}),
+            lambda row, code: "is hidden in Excel; it will be called like the others. Delete the row if it should not be called.",
+        )
+
+    # --- checks that compare rows -------------------------------------------------------
+
+    def _cross_row_checks(self) -> None:
+        m = self.mapping
+        n = self.sheet.row_count
+        self.questions = [q for q in self.questions if not q.startswith("The dates in column")]
+
+        # The main number, or the first alternate that can be dialled when it is empty.
+        primary = self.numbers[0].copy()
+        primary_codes = self._number_issues[0].copy()
+        if len(self.numbers) > 1:
+            empty = primary_codes == NumberIssue.EMPTY
+            for alternate in self.numbers[1:]:
+                take = empty & (primary == "") & (alternate != "")
+                primary[take] = alternate[take]
+            primary_codes[empty & (primary != "")] = _PRIMARY_EMPTY_BUT_ALTERNATE
+        self._primary = primary
+        check = self._checks["number:0"]
+        check.codes = primary_codes
+        check.levels = check.levels.copy()
+        check.levels[_PRIMARY_EMPTY_BUT_ALTERNATE] = Level.WARNING
+
+        # The same customer number twice: the later rows wait, naming the first.
+        first = _first_occurrence(primary, primary != "")
+        duplicate = (first >= 0) & (first != np.arange(n))
+        self._checks["duplicate"] = _Check(
+            m.contact_numbers[0], duplicate.astype(np.int8) * _DUPLICATE,
+            _level_table({_DUPLICATE: Level.WARNING if m.allow_duplicates else Level.ERROR}),
+            self._explain_duplicate(first), cross_row=True,
+        )
+
+        if m.client_identifier:
+            texts = self._id_texts
+            codes = self._id_codes.copy()
+            first_id = _first_occurrence(texts, codes == 0)
+            codes[(first_id >= 0) & (first_id != np.arange(n))] = _ID_DUPLICATE
+            self._checks["id"] = _Check(
+                m.client_identifier, codes,
+                _level_table({_ID_EMPTY: Level.ERROR, _ID_DUPLICATE: Level.ERROR, _ID_DAMAGED: Level.ERROR, _ID_EXCEL_ERROR: Level.ERROR}),
+                self._explain_id(first_id),
+            )
+
+        self._check_size()
+        self._place_start_times()
+        self._recompute_levels()
+
+    def _explain_duplicate(self, first: np.ndarray) -> Callable[[int, int], str]:
+        def explain(row: int, code: int) -> str:
+            other = int(first[row])
+            number = self._primary[row]
+            other_row = int(self.sheet.source_rows[other])
+            if self.mapping.allow_duplicates:
+                return f"the number {number} is also on row {other_row}; it will be called again (duplicates are allowed)."
+            return (
+                f"the number {number} is also on row {other_row}, so this row would call the same person twice. "
+                "Delete one of the rows, or allow duplicates if both calls are wanted."
+            )
+
+        return explain
+
+    def _explain_id(self, first: np.ndarray) -> Callable[[int, int], str]:
+        def explain(row: int, code: int) -> str:
+            text = str(self.sheet.data[self.mapping.client_identifier].iat[row])
+            if code == _ID_EMPTY:
+                return "has no customer identifier. Fill it in: every call needs its own."
+            if code == _ID_DAMAGED:
+                return f"'{text}' is a number with more than 15 digits, so Excel has already changed its last digits. Format the column as Text and type it again."
+            if code == _ID_EXCEL_ERROR:
+                return f"shows the Excel error '{text}' instead of an identifier. Fix the formula or type the identifier."
+            other_row = int(self.sheet.source_rows[int(first[row])])
+            return f"the identifier '{self._id_texts[row]}' is also on row {other_row}. Every call needs its own identifier: change one of them."
+
+        return explain
+
+    def _check_size(self) -> None:
+        n = self.sheet.row_count
+        codes = np.zeros(n, dtype=np.int8)
+        if self.mapping.keys:
+            total = np.zeros(n, dtype=np.int64)
+            for column in self.mapping.keys.values():
+                total += np.fromiter(map(len, _texts(self.sheet, column)), dtype=np.int64, count=n)
+            head, tail = envelope("TEST", "x" * 64, "x" * 8)
+            room = MAX_BODY_BYTES - len(head) - len(tail)
+            for row in np.flatnonzero(total > _LARGE_ROW_CHARS).tolist():
+                if len(self._build_call_for_size(row).encode()) > room:
+                    codes[row] = _TOO_LARGE
+        self._checks["size"] = _Check(
+            None, codes, _level_table({_TOO_LARGE: Level.ERROR}),
+            lambda row, code: f"the flow variable values are too long: this call alone is larger than a request may be ({MAX_BODY_BYTES:,} bytes). Shorten them.",
+            cross_row=True,
+        )
+
+    def _build_call_for_size(self, row: int) -> Call:
+        data = self.sheet.data
+        keys = tuple((name, str(data[column].iat[row])) for name, column in self.mapping.keys.items())
+        return Call("x" * 64, "2000-01-01T00:00:00+05:30", self.contact_numbers(row), keys)
+
+    def _place_start_times(self) -> None:
+        m = self.mapping
+        st = m.start_time
+        n = self.sheet.row_count
+        zone = ZoneInfo(m.timezone)
+        codes = np.zeros(n, dtype=np.int8)
+        if st.kind == "column":
+            ct = self._column_times
+            assert ct is not None
+            if ct.question:
+                self.questions.append(ct.question)
+            self.start_times = ct.iso.copy()
+            self._epoch = ct.epoch.copy()
+            codes[:] = ct.issues
+            valid = codes == 0
+            past = times.past_issues(ct.epoch, ct.local_day, valid, self.now, m.timezone)
+            codes[valid & (past != 0)] = past[valid & (past != 0)]
+            self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
+            texts = _texts(self.sheet, st.column)
+            column = st.column
+        else:
+            if st.kind == "now":
+                moment = self.now.astimezone(zone).replace(microsecond=0)
+            else:
+                assert st.at is not None
+                moment = st.at.astimezone(zone)
+            iso = times.to_iso(moment)
+            self.start_times = np.full(n, iso, dtype=object)
+            self._epoch = np.full(n, int(moment.timestamp()), dtype=np.int64)
+            if st.kind != "now":
+                past = times.past_issues(
+                    self._epoch[:1], np.array([moment.date().toordinal()]), np.array([True]), self.now, m.timezone
+                )[0]
+                codes[:] = past
+            self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
+            texts = np.full(n, iso, dtype=object)
+            column = None
+        self._checks["time"] = _Check(column, codes, _TIME_LEVELS, self._explain_time(texts))
+        self._recompute_levels()
+
+        if st.kind == "spread" and n:
+            # Waves, in sheet order of the rows that will really be sent.
+            assert st.at is not None and st.spread_calls and st.spread_every_minutes
+            order = np.flatnonzero(self.levels < Level.ERROR)
+            waves = np.arange(len(order)) // st.spread_calls
+            wave_count = int(waves.max()) + 1 if len(waves) else 0
+            first = st.at.astimezone(timezone.utc)
+            moments = [(first + timedelta(minutes=w * st.spread_every_minutes)).astimezone(zone) for w in range(wave_count)]
+            wave_iso = np.array([times.to_iso(x) for x in moments] or [""], dtype=object)
+            wave_epoch = np.array([int(x.timestamp()) for x in moments] or [0], dtype=np.int64)
+            self.start_times[order] = wave_iso[waves]
+            self._epoch[order] = wave_epoch[waves]
+
+        # Outside calling hours where the customer is (India), as a warning.
+        indian = np.fromiter((p.startswith("91") or p == "" for p in self._primary.tolist()), dtype=bool, count=n)
+        late = times.outside_hours(self._epoch, self._time_ok & indian)
+        hours = late.astype(np.int8) * int(TimeIssue.OUTSIDE_HOURS)
+        self._checks["hours"] = _Check(
+            st.column if st.kind == "column" else None, hours, _TIME_LEVELS,
+            lambda row, code: times.describe(code, _local_text(self.start_times[row]), zone_name=m.timezone, sent=_india_text(int(self._epoch[row]))),
+            cross_row=True,
+        )
+
+    def _explain_time(self, texts: np.ndarray) -> Callable[[int, int], str]:
+        column = self.mapping.start_time.column
+
+        def explain(row: int, code: int) -> str:
+            text = str(texts[row]) if column is None else str(self.sheet.data[column].iat[row])
+            detail = times.describe(code, text, zone_name=self.mapping.timezone)
+            if column is None and code == TimeIssue.PAST_DATE:
+                detail = f"the start time {text} is on a date that has passed. Choose a start time from today on."
+            elif column is None and code == TimeIssue.PAST_TODAY:
+                detail = f"the start time {text} is earlier today: the call will ring at once."
+            return detail
+
+        return explain
+
+    def _recompute_levels(self) -> None:
+        levels = np.zeros(self.sheet.row_count, dtype=np.int8)
+        for check in self._checks.values():
+            np.maximum(levels, check.levels[check.codes], out=levels)
+        self.levels = levels
+
+    # --- generated identifiers -----------------------------------------------------------
+
+    def _generate_ids(self) -> np.ndarray:
+        m = self.mapping
+        n = self.sheet.row_count
+        if m.client_identifier:
+            ids = self._id_texts.copy()
+            return ids
+        # The same row content gives the same identifier on every run, so a re-run of the
+        # same sheet is recognised; identical rows get -2, -3, ... in sheet order.
+        columns = [self._primary] + [_texts(self.sheet, c) for c in m.keys.values()]
+        joined = ["\x1f".join(parts) for parts in zip(*(c.tolist() for c in columns))] if n else []
+        ids = np.array(
+            ["PD-" + hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest() for text in joined] or [""],
+            dtype=object,
+        )[:n]
+        codes, uniques = pd.factorize(ids)
+        if len(uniques) < n:
+            order = np.argsort(codes, kind="stable")
+            sorted_codes = codes[order]
+            starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+            rank_sorted = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
+            rank = np.empty(n, dtype=np.int64)
+            rank[order] = rank_sorted
+            for row in np.flatnonzero(rank > 0).tolist():
+                ids[row] = f"{ids[row]}-{rank[row] + 1}"
+        return ids
+
+
+def _local_text(iso: str) -> str:
+    return iso.replace("T", " ")[:16] if iso else ""
+
+
+def _india_text(epoch: int) -> str:
+    moment = datetime.fromtimestamp(epoch, tz=timezone(timedelta(seconds=19800)))
+    return f"{moment:%H:%M} in India"
+
+
+def plan_campaign(sheet: Sheet, mapping: Mapping, *, now: datetime | None = None, day_first: bool | None = None) -> Plan:
+    """Check every row of the sheet under the mapping (raises MappingError for missing columns)."""
+    if now is None:
+        now = datetime.now(timezone.utc)
+    elif now.tzinfo is None:
+        raise ValueError("now must carry a time zone")
+    return Plan(sheet, mapping, now=now, day_first=day_first)
+
+
+def _sizes(plan: Plan, rows: np.ndarray) -> list[int]:
+    return [len(plan.call(int(r)).encode()) for r in rows.tolist()]
+
+
+def batches_for(plan: Plan, rows: np.ndarray, *, api_version: str, flow_id: str, security_id_length: int = 64) -> list[np.ndarray]:
+    """The rows cut into requests of at most 500 calls and 256 KB, on exact encoded sizes."""
+    rows = np.asarray(rows, dtype=np.int64)
+    head, tail = envelope(api_version, "x" * security_id_length, flow_id)
+    ranges = plan_batches(_sizes(plan, rows), len(head) + len(tail))
+    return [rows[r.start:r.stop] for r in ranges]
+
+
+def preview_request(plan: Plan, rows: np.ndarray, *, api_version: str, flow_id: str, security_id: str | None = None) -> str:
+    """The first request that would be sent, as readable JSON, with the security id hidden."""
+    rows = np.asarray(rows, dtype=np.int64)
+    batches = batches_for(plan, rows, api_version=api_version, flow_id=flow_id)
+    first = batches[0] if batches else rows[:0]
+    body = build_body(api_version, mask_secret(security_id), flow_id, [plan.call(int(r)).encode() for r in first.tolist()])
+    return json.dumps(json.loads(body), ensure_ascii=False, indent=2)

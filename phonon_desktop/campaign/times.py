@@ -1,0 +1,301 @@
+"""Start times: read from cells or given once, sent as ``YYYY-MM-DDTHH:MM:SS+05:30``.
+
+A column of times usually repeats a few values, so each distinct text is read once and the
+result spread back over the rows. Day/month order (``01/12/2026``) is decided from the whole
+column: one value with a first part above 12 settles it; when nothing settles it, the
+operator is asked once and the rows wait, never guessed row by row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from phonon_desktop.sheets.model import CellKind
+
+CALLING_HOURS = (9 * 60, 21 * 60)  # 09:00 to 21:00, India's hours for commercial calls
+RECIPIENT_ZONE = "Asia/Kolkata"
+_KOLKATA_OFFSET = 19800  # seconds; India has had no daylight saving since 1945
+
+
+class TimeIssue(IntEnum):
+    OK = 0
+    EMPTY = 1
+    UNREADABLE = 2
+    AMBIGUOUS = 3  # day/month order not settled: waits for the operator's choice
+    NO_TIME = 4  # a date without a time of day
+    NO_DATE = 5  # a time without a date
+    NO_SUCH_DATE = 6  # 31/02/2026, or a month above 12 in the chosen order
+    SKIPPED_BY_CLOCK = 7  # a local time that does not exist (clocks moved forward)
+    PAST_DATE = 8  # an earlier date: an error
+    PAST_TODAY = 9  # earlier today: the call rings at once (warning)
+    OUTSIDE_HOURS = 10  # before 09:00 or after 21:00 where the customer is (warning)
+    WRONG_CELL = 11  # a number, TRUE/FALSE or Excel error where a time was expected
+
+
+TIME_WARNINGS = frozenset({TimeIssue.PAST_TODAY, TimeIssue.OUTSIDE_HOURS})
+
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+         ("oct", "october"), ("nov", "november"), ("dec", "december")]
+    )
+    for name in names
+}
+_TIME = r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2})(?:\.\d+)?)?\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?"
+_OFFSET = r"\s*(?P<off>Z|[+-]\d{2}:?\d{2})?"
+_ISO = re.compile(r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T\s]+" + _TIME + r")?" + _OFFSET)
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?:[,\s]+" + _TIME + r")?")
+_DAY_MONTH_NAME = re.compile(r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[-\s/]+(?P<mon>[A-Za-z]{3,9})\.?[-\s/,]+(?P<y>\d{4}|\d{2})(?:[,\s]+" + _TIME + r")?")
+_MONTH_NAME_DAY = re.compile(r"(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?:[,\s]+" + _TIME + r")?")
+_TIME_ONLY = re.compile(_TIME)
+
+
+@dataclass
+class _Reading:
+    issue: TimeIssue
+    parts: tuple[int, int, int, int, int, int] | None = None  # y, mo, d, h, mi, s
+    offset: timezone | None = None
+    pair: tuple[int, int] | None = None  # the two numbers of a d/m or m/d date
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    return 2000 + y if len(text) == 2 else y
+
+
+def _clock(m: re.Match[str]) -> tuple[int, int, int] | None:
+    if m.group("h") is None:
+        return None
+    h, mi, s = int(m.group("h")), int(m.group("mi")), int(m.group("s") or 0)
+    ampm = m.group("ampm")
+    if ampm:
+        if not 1 <= h <= 12:
+            return (99, 0, 0)
+        pm = ampm[0] in "Pp"
+        h = (h % 12) + (12 if pm else 0)
+    return h, mi, s
+
+
+def read_one(text: str) -> _Reading:
+    """Read one cell's text, without deciding day/month order."""
+    text = " ".join(text.split())
+    if not text:
+        return _Reading(TimeIssue.EMPTY)
+    m = _ISO.fullmatch(text)
+    if m:
+        clock = _clock(m)
+        if clock is None:
+            return _Reading(TimeIssue.NO_TIME)
+        offset = None
+        if m.group("off"):
+            raw = m.group("off")
+            if raw == "Z":
+                offset = timezone.utc
+            else:
+                sign = -1 if raw[0] == "-" else 1
+                digits = raw[1:].replace(":", "")
+                offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        return _Reading(TimeIssue.OK, (int(m.group("y")), int(m.group("mo")), int(m.group("d")), *clock), offset)
+    m = _NUMERIC.fullmatch(text)
+    if m:
+        clock = _clock(m)
+        if clock is None:
+            return _Reading(TimeIssue.NO_TIME)
+        a, b = int(m.group("a")), int(m.group("b"))
+        return _Reading(TimeIssue.OK, (_year(m.group("y")), 0, 0, *clock), pair=(a, b))
+    for pattern in (_DAY_MONTH_NAME, _MONTH_NAME_DAY):
+        m = pattern.fullmatch(text)
+        if m:
+            month = _MONTHS.get(m.group("mon").lower())
+            if month is None:
+                return _Reading(TimeIssue.UNREADABLE)
+            clock = _clock(m)
+            if clock is None:
+                return _Reading(TimeIssue.NO_TIME)
+            return _Reading(TimeIssue.OK, (_year(m.group("y")), month, int(m.group("d")), *clock))
+    if _TIME_ONLY.fullmatch(text):
+        return _Reading(TimeIssue.NO_DATE)
+    return _Reading(TimeIssue.UNREADABLE)
+
+
+def format_offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def to_iso(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS+05:30``: whole seconds, an explicit offset, never a Z."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + format_offset(offset)
+
+
+def localise(parts: tuple[int, ...], zone: ZoneInfo) -> tuple[datetime | None, TimeIssue]:
+    y, mo, d, h, mi, s = parts
+    try:
+        naive = datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return None, TimeIssue.NO_SUCH_DATE
+    moment = naive.replace(tzinfo=zone)
+    # A wall time skipped by a clock change does not survive a round trip through UTC.
+    if moment.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
+        return None, TimeIssue.SKIPPED_BY_CLOCK
+    return moment, TimeIssue.OK
+
+
+@dataclass
+class ColumnTimes:
+    iso: np.ndarray  # object: ISO text, "" when none
+    epoch: np.ndarray  # int64 seconds since 1970 (0 when none)
+    local_day: np.ndarray  # int32 proordinal of the date in the mapping's zone (0 when none)
+    issues: np.ndarray  # int8 TimeIssue (reading problems only; past and hours come later)
+    day_first: bool | None  # the order used (None when no value needed it)
+    question: str | None  # asked once when the order is not settled
+
+
+def read_time_column(
+    texts: np.ndarray, kinds: np.ndarray, zone_name: str, *, column: str, day_first: bool | None = None
+) -> ColumnTimes:
+    zone = ZoneInfo(zone_name)
+    codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
+    readings = [read_one(u) for u in uniques.tolist()]
+
+    pairs = [r.pair for r in readings if r.pair is not None and r.pair[0] != r.pair[1]]
+    says_day_first = any(a > 12 and b <= 12 for a, b in pairs)
+    says_month_first = any(b > 12 and a <= 12 for a, b in pairs)
+    question = None
+    order = day_first
+    if order is None and pairs:
+        if says_day_first and not says_month_first:
+            order = True
+        elif says_month_first and not says_day_first:
+            order = False
+        else:
+            example = next(f"{a:02d}/{b:02d}" for a, b in pairs if a <= 12 and b <= 12) if any(
+                a <= 12 and b <= 12 for a, b in pairs
+            ) else f"{pairs[0][0]:02d}/{pairs[0][1]:02d}"
+            mixed = " The column seems to mix both orders." if says_day_first and says_month_first else ""
+            question = (
+                f"The dates in column '{column}' can be read day first or month first "
+                f"({example} is either {_spell(example, True)} or {_spell(example, False)}).{mixed} "
+                "Choose the order once for the whole column."
+            )
+
+    iso = np.full(len(uniques), "", dtype=object)
+    epoch = np.zeros(len(uniques), dtype=np.int64)
+    day = np.zeros(len(uniques), dtype=np.int32)
+    issue = np.zeros(len(uniques), dtype=np.int8)
+    for i, r in enumerate(readings):
+        if r.issue != TimeIssue.OK or r.parts is None:
+            issue[i] = r.issue
+            continue
+        parts = r.parts
+        if r.pair is not None:
+            a, b = r.pair
+            if a != b and order is None:
+                issue[i] = TimeIssue.AMBIGUOUS
+                continue
+            d, mo = (a, b) if (order is None or order) else (b, a)
+            parts = (parts[0], mo, d, *parts[3:])
+        if r.offset is not None:
+            try:
+                moment: datetime | None = datetime(*parts, tzinfo=r.offset).astimezone(zone)
+                problem = TimeIssue.OK
+            except ValueError:
+                moment, problem = None, TimeIssue.NO_SUCH_DATE
+        else:
+            moment, problem = localise(parts, zone)
+        if moment is None:
+            issue[i] = problem
+            continue
+        iso[i] = to_iso(moment)
+        epoch[i] = int(moment.timestamp())
+        day[i] = moment.date().toordinal()
+
+    codes = np.asarray(codes)
+    row_issue = issue[codes]
+    kinds = np.asarray(kinds)
+    for bad in (CellKind.NUMBER, CellKind.BOOL, CellKind.ERROR, CellKind.NUMBER_DAMAGED):
+        row_issue[kinds == bad] = TimeIssue.WRONG_CELL
+    row_issue[kinds == CellKind.FORMULA_NO_VALUE] = TimeIssue.EMPTY
+    ok = row_issue == TimeIssue.OK
+    return ColumnTimes(
+        iso=np.where(ok, iso[codes], ""),
+        epoch=np.where(ok, epoch[codes], 0),
+        local_day=np.where(ok, day[codes], 0).astype(np.int32),
+        issues=row_issue.astype(np.int8),
+        day_first=order,
+        question=question,
+    )
+
+
+def _spell(example: str, day_first: bool) -> str:
+    a, b = (int(x) for x in example.split("/"))
+    d, mo = (a, b) if day_first else (b, a)
+    if not 1 <= mo <= 12:
+        return "not a date"
+    return f"{d} {date(2000, mo, 1):%B}"
+
+
+def past_issues(epoch: np.ndarray, local_day: np.ndarray, valid: np.ndarray, now: datetime, zone_name: str) -> np.ndarray:
+    """PAST_DATE (error) for an earlier date, PAST_TODAY (warning) for earlier today."""
+    now_local = now.astimezone(ZoneInfo(zone_name))
+    now_epoch = int(now.timestamp())
+    today = now_local.date().toordinal()
+    out = np.zeros(len(epoch), dtype=np.int8)
+    earlier = valid & (epoch < now_epoch)
+    out[earlier & (local_day < today)] = TimeIssue.PAST_DATE
+    out[earlier & (local_day >= today)] = TimeIssue.PAST_TODAY
+    return out
+
+
+def outside_hours(epoch: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """True where the time is before 09:00 or after 21:00 in India."""
+    minutes = ((epoch + _KOLKATA_OFFSET) % 86400) // 60
+    seconds = (epoch + _KOLKATA_OFFSET) % 60
+    start, end = CALLING_HOURS
+    late = (minutes > end) | ((minutes == end) & (seconds > 0))
+    return valid & ((minutes < start) | late)
+
+
+def describe(issue: int, text: str, *, zone_name: str, sent: str = "") -> str:
+    shown = text if len(text) <= 40 else text[:37] + "…"
+    issue = TimeIssue(issue)
+    example = "like 2026-12-01 10:30 or 01-Dec-2026 10:30 AM"
+    if issue == TimeIssue.EMPTY:
+        return "has no start time. Type a date and time, " + example + "."
+    if issue == TimeIssue.UNREADABLE:
+        return f"'{shown}' is not a date and time this program can read. Write it {example}."
+    if issue == TimeIssue.AMBIGUOUS:
+        return f"'{shown}' can be read day first or month first. Choose the day/month order for the column."
+    if issue == TimeIssue.NO_TIME:
+        return f"'{shown}' has a date but no time of day. Add the time, {example}."
+    if issue == TimeIssue.NO_DATE:
+        return f"'{shown}' has a time but no date. Add the date, {example}."
+    if issue == TimeIssue.NO_SUCH_DATE:
+        return f"'{shown}' is not a real date in the chosen day/month order. Check the date."
+    if issue == TimeIssue.SKIPPED_BY_CLOCK:
+        return f"'{shown}' does not exist in {zone_name}: the clocks skip it. Choose a time an hour later."
+    if issue == TimeIssue.PAST_DATE:
+        return f"'{shown}' is on a date that has passed. Choose a date from today on."
+    if issue == TimeIssue.PAST_TODAY:
+        return f"'{shown}' is earlier today: the call will ring at once."
+    if issue == TimeIssue.OUTSIDE_HOURS:
+        return (
+            f"'{shown}' is outside 09:00–21:00 in India ({sent or 'as sent'}); commercial calls are allowed "
+            "only between 09:00 and 21:00. Check the time."
+        )
+    if issue == TimeIssue.WRONG_CELL:
+        return f"'{shown}' is not a date and time cell. Format the cell as Date in Excel or type it {example}."
+    return f"'{shown}' is fine."
