@@ -41,7 +41,14 @@ from phonon_desktop.campaign.journal import (
     sheet_fingerprint,
 )
 from phonon_desktop.kairos.interpret import Answer, Delivery, Outcome
-from phonon_desktop.kairos.protocol import Call, build_body, envelope, mask_secret, plan_batches
+from phonon_desktop.kairos.protocol import (
+    MAX_CALLS_PER_REQUEST,
+    Call,
+    build_body,
+    envelope,
+    mask_secret,
+    plan_batches,
+)
 
 if TYPE_CHECKING:
     from phonon_desktop.kairos.client import Client
@@ -160,11 +167,13 @@ class Submission:
         resubmit_failed: bool = False,
         resubmit_unconfirmed: bool = False,
         send_accepted_again: bool = False,
+        calls_per_request: int = MAX_CALLS_PER_REQUEST,
     ) -> Submission:
         """Decide what to send and claim the flow's send lock.
 
         ``rows`` limits the send to those sheet rows (how the operator resubmits exactly
-        chosen unconfirmed rows). Raises SubmissionLocked while another send to the flow runs,
+        chosen unconfirmed rows). ``send_accepted_again`` sends rows accepted before too (a
+        deliberate repeat, e.g. a test call). ``calls_per_request`` may lower the 500 limit. Raises SubmissionLocked while another send to the flow runs,
         JournalError when the journal cannot be used.
         """
         self = cls()
@@ -185,13 +194,13 @@ class Submission:
             recovered = journal.recover(target.flow_id)
             if recovered:
                 log.warning("%d rows of an interrupted send are now unconfirmed", recovered)
-            self._choose(sendable, resubmit_failed, resubmit_unconfirmed, send_accepted_again)
+            self._choose(sendable, resubmit_failed, resubmit_unconfirmed, send_accepted_again, calls_per_request)
         except BaseException:
             self.release()
             raise
         return self
 
-    def _choose(self, sendable: np.ndarray, failed: bool, unconfirmed: bool, again: bool) -> None:
+    def _choose(self, sendable: np.ndarray, failed: bool, unconfirmed: bool, again: bool, per_request: int) -> None:
         plan, flow = self.plan, self.target.flow_id
         calls: list[Call] = [plan.call(int(r)) for r in sendable]
         base_ids = [c.client_identifier for c in calls]
@@ -229,7 +238,9 @@ class Submission:
                 SendEntry(row, base, sent_call.client_identifier, sig, encoded.decode("utf-8"), attempt)
             )
         head, tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
-        ranges = plan_batches([len(c) for c in self._calls], len(head) + len(tail))
+        ranges = plan_batches(
+            [len(c) for c in self._calls], len(head) + len(tail), max_calls=max(1, min(per_request, MAX_CALLS_PER_REQUEST))
+        )
         rows_arr = np.asarray(keep_rows, dtype=np.int64)
         self._ranges = ranges
         self.batches = [rows_arr[r.start : r.stop] for r in ranges]
