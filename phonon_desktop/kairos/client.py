@@ -95,6 +95,9 @@ class Client:
         # A plain session: requests' default adapter has max_retries=0 and reads proxies
         # from the environment (trust_env). Nothing here mounts another adapter.
         self.session = session or requests.Session()
+        # The sandbox is on this computer: a corporate proxy from the environment cannot
+        # reach it, so loopback addresses never go through one.
+        self._proxies = {"http": None, "https": None, "all": None} if is_loopback(self.url) else None
 
     def post(self, body: bytes) -> Answer:
         """Send one request body; every network, HTTP or body problem comes back as an Answer."""
@@ -107,6 +110,7 @@ class Client:
                 timeout=(self.connect_timeout, self.read_timeout),
                 allow_redirects=False,
                 verify=True,
+                proxies=self._proxies,
             )
             content = response.content  # read fully here: a broken body is a network problem
         except requests.RequestException as exc:

@@ -15,6 +15,7 @@ DEFAULT_LIMITS: dict[str, int] = {"realtime": 500, "bulk": 30_000}
 WINDOW_SECONDS = 60.0
 # How long acquire() sleeps at most before looking at the cancel flag again.
 CANCEL_CHECK_SECONDS = 0.2
+MIN_SLEEP_SECONDS = 0.001
 
 
 class RateLimitTooSmall(ValueError):
@@ -53,7 +54,9 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def _forget_old(self, now: float) -> None:
-        while self._sent and now - self._sent[0][0] >= WINDOW_SECONDS:
+        # Compared as `now >= sent + 60` everywhere, so the check that forgets a call and the
+        # wait computed for it agree to the last bit of a float.
+        while self._sent and now >= self._sent[0][0] + WINDOW_SECONDS:
             self._in_window -= self._sent.popleft()[1]
 
     def calls_in_window(self) -> int:
@@ -116,4 +119,5 @@ class RateLimiter:
                         self._sent.append((now, n_calls))
                         self._in_window += n_calls
                     return True
-            self._sleep(min(wait, CANCEL_CHECK_SECONDS))
+            # At least a millisecond: a float clock may not move for a smaller step.
+            self._sleep(max(MIN_SLEEP_SECONDS, min(wait, CANCEL_CHECK_SECONDS)))
