@@ -537,3 +537,10 @@ def _unconfirmed(answer: Answer, first_sent_at: str) -> Answer:
     else:
         text = f"{answer.explanation} (Request sent at {first_sent_at}.)"
     return dataclasses.replace(answer, outcome=Outcome.UNKNOWN, delivery=Delivery.MAYBE_RECEIVED, explanation=text)
+
+
+def run_submit_cli(args: Any, plan: Any) -> int:
+    """`phonon-desktop submit` without --dry-run (see campaign.send_cli)."""
+    from phonon_desktop.campaign.send_cli import run_submit_cli as run
+
+    return run(args, plan)
