@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -92,8 +93,7 @@ class Sandbox:
     def start(self) -> "Sandbox":
         if self._server is not None:
             return self
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", self.port), _Handler)
         server.sandbox = self  # type: ignore[attr-defined]
         self._server = server
         self.port = server.server_address[1]
@@ -249,6 +249,13 @@ def _acceptable(call: Any, today: Any) -> bool:
         return False
     return all(isinstance(k, dict) and isinstance(k.get("name"), str) and isinstance(k.get("value"), str)
                for k in keys)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # On Windows SO_REUSEADDR lets a second server take a port already in use; the operator
+    # must instead be told the port is busy.
+    allow_reuse_address = sys.platform != "win32"
 
 
 class _Handler(BaseHTTPRequestHandler):
