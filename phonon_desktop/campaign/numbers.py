@@ -55,6 +55,7 @@ _CLEAN_TABLE = str.maketrans({**_INVISIBLE, **_SPACES, **_DIGITS})
 
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−.()\[\]/]+")
 _INDIAN = re.compile(r"(?:\+91|0091|91)?0?([6-9]\d{9})")
+_COMMON = re.compile(r"(?:\+91|\+91 |\+91-|0091|0091 |91 |91-|0)?([6-9][0-9]{4})[ -]?([0-9]{5})")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+")
 _FLOAT_TAIL = re.compile(r"^(\+?[\d\s]+)\.0+$")
 
@@ -90,24 +91,34 @@ def normalise_column(
     }
     for kind, issue in by_kind.items():
         issues[kinds == kind] = issue
+    texts = np.asarray(texts, dtype=object)
+    issues[(texts == "") & (issues == 0)] = NumberIssue.EMPTY
     todo = np.flatnonzero(issues == 0)
-    values = texts[todo].tolist() if len(todo) < n else list(texts)
+    values = texts[todo].tolist()
 
     if default_country == "IN":
-        # Plain digits: decided by length and first digit alone.
+        # Plain digits, decided by length and first digit alone; then the usual ways of
+        # writing them (+91 98765 43210, 098765-43210) by one expression. ASCII digits only:
+        # other scripts' digits go the slow way, which converts them.
         fast = [
-            ("91" + x if len(x) == 10 and x[0] >= "6" else x if len(x) == 12 and x[0] == "9" and x[1] == "1" and x[2] >= "6" else None)
+            (
+                "91" + x if len(x) == 10 and x[0] >= "6"
+                else x if len(x) == 12 and x[0] == "9" and x[1] == "1" and x[2] >= "6"
+                else "91" + x[1:] if len(x) == 11 and x[0] == "0" and x[1] >= "6"
+                else None
+            )
             if x.isdigit() and x.isascii()
-            else None
+            else (("91" + m.group(1) + m.group(2)) if (m := _COMMON.fullmatch(x)) else None)
             for x in values
         ]
+        quick = np.array(fast, dtype=object)
+        decided = quick != None  # noqa: E711 (element-wise comparison)
+        digits[todo[decided]] = quick[decided]
+        slow = todo[~decided]
     else:
-        fast = [None] * len(values)
-    for position, (row, value, quick) in enumerate(zip(todo.tolist(), values, fast)):
-        if quick is not None:
-            digits[row] = quick
-            continue
-        got, issue = _judge(value, int(kinds[row]), default_country, allow_other_countries)
+        slow = todo
+    for row in slow.tolist():
+        got, issue = _judge(texts[row], int(kinds[row]), default_country, allow_other_countries)
         digits[row] = got
         issues[row] = issue
     return digits, issues

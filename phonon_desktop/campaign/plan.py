@@ -24,7 +24,7 @@ from phonon_desktop.campaign import times
 from phonon_desktop.campaign.mapping import Mapping
 from phonon_desktop.campaign.numbers import NumberIssue, clean_text
 from phonon_desktop.campaign.times import TimeIssue
-from phonon_desktop.kairos.protocol import MAX_BODY_BYTES, Call, build_body, envelope, mask_secret, plan_batches
+from phonon_desktop.kairos.protocol import KEY_PREFIX, MAX_BODY_BYTES, Call, build_body, envelope, mask_secret, plan_batches
 from phonon_desktop.sheets.model import CellKind, Sheet
 
 
@@ -98,6 +98,21 @@ def _first_occurrence(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass
+class _RowLists:
+    ids: list[str]
+    starts: list[str]
+    numbers: list[list[str]]
+    names: list[str]
+    encoded_names: list[str]
+    keys: list[list[str]]
+
+
+_ERROR = int(Level.ERROR)
+# The same string encoder json.dumps(ensure_ascii=False) uses, so the bytes are identical.
+_encode_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
 class Plan:
     """The calls a sheet makes under a mapping, and the problems of each row."""
 
@@ -117,7 +132,7 @@ class Plan:
         self._time_ok = np.zeros(n, dtype=bool)
         self._column_times: times.ColumnTimes | None = None
         self._client_ids: np.ndarray | None = None
-        self._key_texts: list[np.ndarray] | None = None  # flow variable cells, read once per validation
+        self._lists: _RowLists | None = None
         self._checks: dict[str, _Check] = {}
         self._validate_all()
 
@@ -162,24 +177,58 @@ class Plan:
         return tuple(out)
 
     def call(self, row: int) -> Call:
-        if self.levels[row] >= Level.ERROR:
+        """The exact call for a row (ValueError, in words, for a row with an error)."""
+        self._refuse_unsendable(row)
+        lists = self._row_lists()
+        return Call(
+            client_identifier=lists.ids[row],
+            start_time=lists.starts[row],
+            contact_numbers=self._numbers_of(lists, row),
+            keys=tuple(zip(lists.names, (column[row] for column in lists.keys))),
+        )
+
+    def encoded_call(self, row: int) -> bytes:
+        """``self.call(row).encode()``, byte for byte, a few times faster (for batching)."""
+        self._refuse_unsendable(row)
+        lists = self._row_lists()
+        enc = _encode_text
+        numbers = ",".join(map(enc, self._numbers_of(lists, row)))
+        keys = ",".join(
+            f'{{"name":{name},"value":{enc(column[row])}}}' for name, column in zip(lists.encoded_names, lists.keys)
+        )
+        return (
+            f'{{"client-identifier":{enc(lists.ids[row])},"start-time":{enc(lists.starts[row])},'
+            f'"contact-numbers":[{numbers}],"keys":[{keys}]}}'
+        ).encode("utf-8")
+
+    def _refuse_unsendable(self, row: int) -> None:
+        if self.levels[row] >= _ERROR:
             first = next((p.message for p in self.problems_for(row) if p.level == Level.ERROR), "")
             raise ValueError(f"Row {int(self.sheet.source_rows[row])} cannot be sent. {first}".strip())
-        return self._build_call(row)
 
-    def _build_call(self, row: int) -> Call:
-        keys = []
-        if self._key_texts is None:
-            self._key_texts = [_texts(self.sheet, column) for column in self.mapping.keys.values()]
-        for name, texts in zip(self.mapping.keys, self._key_texts):
-            value = texts[row]
-            keys.append((name, value if isinstance(value, str) else ""))
-        return Call(
-            client_identifier=str(self.client_ids[row]),
-            start_time=str(self.start_times[row]),
-            contact_numbers=self.contact_numbers(row),
-            keys=tuple(keys),
-        )
+    @staticmethod
+    def _numbers_of(lists: "_RowLists", row: int) -> tuple[str, ...]:
+        out: list[str] = []
+        for column in lists.numbers:
+            value = column[row]
+            if value and value not in out:
+                out.append(value)
+        return tuple(out)
+
+    def _row_lists(self) -> "_RowLists":
+        # Plain lists index several times faster than numpy object arrays, and calls are
+        # built one by one; made once per validation.
+        if self._lists is None:
+            names = list(self.mapping.keys)
+            self._lists = _RowLists(
+                ids=[str(x) for x in self.client_ids.tolist()],
+                starts=self.start_times.tolist(),
+                numbers=[column.tolist() for column in self.numbers],
+                names=names,
+                encoded_names=[_encode_text(KEY_PREFIX + name) for name in names],
+                keys=[[v if isinstance(v, str) else "" for v in _texts(self.sheet, c).tolist()] for c in self.mapping.keys.values()],
+            )
+        return self._lists
 
     # --- validation ---------------------------------------------------------------------
 
@@ -201,7 +250,7 @@ class Plan:
             else:
                 self._read_time_column(changed)
         self._client_ids = None
-        self._key_texts = None
+        self._lists = None
         self._cross_row_checks()
 
     def _validate_all(self) -> None:
@@ -216,7 +265,7 @@ class Plan:
             self._read_time_column(None)
         self._check_hidden()
         self._client_ids = None
-        self._key_texts = None
+        self._lists = None
         self._cross_row_checks()
 
     def _check_numbers(self, rows: np.ndarray | None) -> None:
@@ -290,7 +339,10 @@ class Plan:
         assert column is not None
         texts = _texts(self.sheet, column, rows)
         kinds = _kinds(self.sheet, column, rows)
-        cleaned = np.array([clean_text(t) if isinstance(t, str) else "" for t in texts.tolist()], dtype=object)
+        cleaned = np.array(
+            [(t.strip() if t.isascii() else clean_text(t)) if isinstance(t, str) else "" for t in texts.tolist()] or [""],
+            dtype=object,
+        )[: len(texts)]
         codes = np.zeros(len(texts), dtype=np.int8)
         codes[cleaned == ""] = _ID_EMPTY
         codes[kinds == CellKind.NUMBER_DAMAGED] = _ID_DAMAGED
@@ -479,7 +531,10 @@ class Plan:
             self._epoch[order] = wave_epoch[waves]
 
         # Outside calling hours where the customer is (India), as a warning.
-        indian = np.fromiter((p.startswith("91") or p == "" for p in self._primary.tolist()), dtype=bool, count=n)
+        if m.default_country == "IN" and not m.allow_other_countries:
+            indian = np.ones(n, dtype=bool)  # every number that passed is Indian
+        else:
+            indian = np.fromiter((p.startswith("91") or p == "" for p in self._primary.tolist()), dtype=bool, count=n)
         late = times.outside_hours(self._epoch, self._time_ok & indian)
         hours = late.astype(np.int8) * int(TimeIssue.OUTSIDE_HOURS)
         self._checks["hours"] = _Check(
@@ -556,7 +611,8 @@ def plan_campaign(sheet: Sheet, mapping: Mapping, *, now: datetime | None = None
 
 
 def _sizes(plan: Plan, rows: np.ndarray) -> list[int]:
-    return [len(plan.call(int(r)).encode()) for r in rows.tolist()]
+    encode = plan.encoded_call
+    return [len(encode(r)) for r in rows.tolist()]
 
 
 def batches_for(plan: Plan, rows: np.ndarray, *, api_version: str, flow_id: str, security_id_length: int = 64) -> list[np.ndarray]:
@@ -572,5 +628,5 @@ def preview_request(plan: Plan, rows: np.ndarray, *, api_version: str, flow_id: 
     rows = np.asarray(rows, dtype=np.int64)
     batches = batches_for(plan, rows, api_version=api_version, flow_id=flow_id)
     first = batches[0] if batches else rows[:0]
-    body = build_body(api_version, mask_secret(security_id), flow_id, [plan.call(int(r)).encode() for r in first.tolist()])
+    body = build_body(api_version, mask_secret(security_id), flow_id, [plan.encoded_call(r) for r in first.tolist()])
     return json.dumps(json.loads(body), ensure_ascii=False, indent=2)
