@@ -20,6 +20,32 @@ from phonon_desktop.kairos.interpret import Answer, interpret, maybe_received, n
 log = logging.getLogger(__name__)
 
 _BULK_HOSTS = ("central-api.phonon.io",)
+# A real answer is a few hundred bytes per call: 500 calls stay far below this.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+
+
+def _read_limited(response: requests.Response, limit: int) -> bytes | None:
+    """The whole body, or None when it is longer than ``limit`` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _retries(session: requests.Session) -> bool:
+    """True when any adapter mounted on the session would retry a request by itself."""
+    for adapter in session.adapters.values():
+        retry = getattr(adapter, "max_retries", None)
+        if retry is None:
+            continue
+        counts = [retry.total, retry.connect, retry.read, retry.status, retry.other]
+        if any(c not in (None, 0, False) for c in counts) or (retry.total is None and retry.read is not False):
+            return True
+    return False
 
 
 class EndpointRefused(ValueError):
@@ -95,6 +121,10 @@ class Client:
         # A plain session: requests' default adapter has max_retries=0 and reads proxies
         # from the environment (trust_env). Nothing here mounts another adapter.
         self.session = session or requests.Session()
+        if _retries(self.session):
+            # A retrying adapter re-sends a POST the server may already have received.
+            raise ValueError("The HTTP session given to Client retries requests by itself; "
+                             "use a plain requests.Session.")
         # The sandbox is on this computer: a corporate proxy from the environment cannot
         # reach it, so loopback addresses never go through one.
         self._proxies = {"http": None, "https": None, "all": None} if is_loopback(self.url) else None
@@ -103,7 +133,7 @@ class Client:
         """Send one request body; every network, HTTP or body problem comes back as an Answer."""
         host = urlsplit(self.url).hostname
         try:
-            response = self.session.post(
+            with self.session.post(
                 self.url,
                 data=body,
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
@@ -111,8 +141,11 @@ class Client:
                 allow_redirects=False,
                 verify=True,
                 proxies=self._proxies,
-            )
-            content = response.content  # read fully here: a broken body is a network problem
+                stream=True,
+            ) as response:
+                # Read it all here (a broken body is a network fault), but never more than
+                # an answer can plausibly be: a proxy or portal could send anything.
+                content = _read_limited(response, MAX_ANSWER_BYTES)
         except requests.RequestException as exc:
             answer = classify_exception(exc, host or "the server", self.connect_timeout, self.read_timeout)
         except Exception as exc:  # noqa: BLE001 - an unforeseen fault must still become an Answer
@@ -120,7 +153,14 @@ class Client:
                 "Sending failed in an unexpected way.", detail=type(exc).__name__
             )
         else:
-            answer = interpret(response.status_code, content, self.endpoint, headers=response.headers)
+            if content is None:
+                answer = maybe_received(
+                    f"The server answered HTTP {response.status_code} with far more data than "
+                    "Phonon's answer ever has.", response.status_code,
+                    detail=f"HTTP {response.status_code}, body over {MAX_ANSWER_BYTES} bytes",
+                )
+            else:
+                answer = interpret(response.status_code, content, self.endpoint, headers=response.headers)
         log.info(
             "POST to %s (%d bytes): %s, %s", host, len(body), answer.outcome.name,
             answer.detail or f"HTTP {answer.http_status}",

@@ -47,9 +47,9 @@ _MAX_READ = 16 * 1024 * 1024  # larger bodies are answered 400 without reading t
 class ReceivedRequest:
     """One request as the sandbox received it."""
 
-    body: bytes
+    body: bytes  # b"" once more than `keep_bodies` newer requests arrived
     sha256: str
-    calls: list | None  # the parsed "calls" list, None when the body had none or was not JSON
+    calls: list | None  # the parsed "calls" list; None when absent, not JSON, or no longer kept
     code: int | None = None  # api-response-code decided (None: no API answer, e.g. 503)
     time: float = field(default_factory=time.time)
     http_status: int | None = None
@@ -68,6 +68,7 @@ class Sandbox:
         latency: float = 0.0,
         only_demo_ids: bool = False,
         clock: Callable[[], datetime] | None = None,
+        keep_bodies: int = 100,
     ) -> None:
         if mode not in ("realtime", "bulk"):
             raise ValueError("The sandbox mode must be 'realtime' or 'bulk'.")
@@ -78,6 +79,9 @@ class Sandbox:
         self.only_demo_ids = only_demo_ids
         self.clock = clock or (lambda: datetime.now(KOLKATA))
         self.received: list[ReceivedRequest] = []
+        # A long practice run (a million rows is 2,000 requests of up to 256 KB) must not fill
+        # the memory: only the latest requests keep their body and parsed calls.
+        self.keep_bodies = keep_bodies
         self.redirect_to: str | None = None
         self._faults: deque[str] = deque()
         self._accepted: list[str] = []
@@ -247,8 +251,8 @@ def _acceptable(call: Any, today: Any) -> bool:
     keys = call.get("keys", [])
     if not isinstance(keys, list):
         return False
-    return all(isinstance(k, dict) and isinstance(k.get("name"), str) and isinstance(k.get("value"), str)
-               for k in keys)
+    return all(isinstance(k, dict) and isinstance(k.get("name"), str)
+               and isinstance(k.get("value"), (str, int, float)) for k in keys)
 
 
 class _Server(ThreadingHTTPServer):
@@ -283,6 +287,10 @@ class _Handler(BaseHTTPRequestHandler):
         record = ReceivedRequest(body=body, sha256=hashlib.sha256(body).hexdigest(), calls=None)
         with sandbox._lock:
             sandbox.received.append(record)
+            old = len(sandbox.received) - 1 - sandbox.keep_bodies
+            if old >= 0:
+                sandbox.received[old].body = b""
+                sandbox.received[old].calls = None
         if self.path.split("?")[0] not in PATHS:
             record.http_status = 404
             self._plain(404, "Not found.")

@@ -285,3 +285,29 @@ def test_many_threads_posting_share_one_client_without_mixing_answers(sandbox):
     for t in threads:
         t.join()
     assert {i: list(a.accepted) for i, a in answers.items()} == {i: [f"T{i}"] for i in range(8)}
+
+
+def test_a_session_that_retries_by_itself_is_refused():
+    from requests.adapters import HTTPAdapter
+
+    session = requests.Session()
+    session.mount("https://", HTTPAdapter(max_retries=3))
+    with pytest.raises(ValueError):
+        Client(REALTIME_URL, session=session)
+
+
+def test_an_endless_answer_is_cut_off_and_unconfirmed():
+    def endless(conn, server):
+        server.got(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
+        chunk = b"x" * 65536
+        try:
+            while not server.stopped.is_set():
+                conn.sendall(chunk)
+        except OSError:
+            pass
+
+    with FaultServer(endless) as server:
+        answer = Client(server.url()).post(BODY)
+    assert answer.outcome is Outcome.UNKNOWN and answer.http_status == 200
+    assert "far more data" in answer.explanation

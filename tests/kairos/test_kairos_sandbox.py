@@ -297,3 +297,13 @@ def test_command_line_sandbox_explains_a_busy_port(sandbox):
     )
     assert result.returncode == 2
     assert "--port" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_long_run_keeps_only_the_latest_bodies_but_every_record():
+    with Sandbox(keep_bodies=2) as sb:
+        client = Client(sb.url)
+        for i in range(5):
+            client.post(body_of([make_call(f"C{i}")]))
+    assert len(sb.received) == 5 and all(r.sha256 and r.code == 200 for r in sb.received)
+    assert [bool(r.body) for r in sb.received] == [False, False, False, True, True]
+    assert sb.accepted_client_ids() == [f"C{i}" for i in range(5)]
