@@ -93,7 +93,7 @@ def _share_of_phone_cells(sheet: Sheet, column: str, sample: int = 2000) -> floa
     kinds = sheet.kinds[column].to_numpy()[:sample]
     filled = [(t, k) for t, k in zip(texts.tolist(), kinds.tolist()) if t]
     if not filled:
-        return 0.0
+        return -1.0  # an empty column says nothing either way
     good = 0
     for text, kind in filled:
         compact = re.sub(r"[\s\-().+]", "", text)
@@ -117,7 +117,7 @@ def propose_mapping(headers: list[str], sheet: Sheet | None = None) -> Proposal:
     for header in present:
         score = _phone_score(header)
         share = _share_of_phone_cells(sheet, header) if sheet is not None and header in sheet.data else -1.0
-        if sheet is not None and share >= 0:
+        if share >= 0:
             if score and share < 0.3 and sheet.row_count:
                 score = 0  # the header says phone, the cells say otherwise (e.g. "Contact Person")
             elif not score and share >= 0.8:

@@ -234,13 +234,17 @@ def _row_span(plan: Plan, batch) -> str:
     return f"{first}" if first == last else f"{first}-{last}"
 
 
+ROW_COLOURS = {Level.OK: None, Level.WARNING: "#FFF2CC", Level.ERROR: "#F8D7DA"}
+
+
 def result_columns(plan: Plan) -> dict[str, list[str]]:
     """Two columns added beside the sheet's own: each row's check and its problems in words."""
     words = {Level.OK: "Ready", Level.WARNING: "Warning", Level.ERROR: "Error"}
     check = [words[Level(int(v))] for v in plan.levels.tolist()]
     problems = [""] * plan.sheet.row_count
     for problem in plan.all_problems():
-        problems[problem.row] = (problems[problem.row] + "\n" if problems[problem.row] else "") + problem.message
+        row = problem.row
+        problems[row] = f"{problems[row]}\n{problem.message}" if problems[row] else problem.message
     return {"Check": check, "Problems": problems}
 
 
@@ -250,8 +254,12 @@ def _write_results(plan: Plan, path: str, out: TextIO, err: TextIO) -> int:
     except ImportError:
         _say(err, "Writing a results workbook is not available in this build; the problems are listed above.")
         return 0
+    colours = [ROW_COLOURS[Level(int(v))] for v in plan.levels.tolist()]
     try:
-        write_results(path, plan.sheet, result_columns(plan))
+        write_results(plan.sheet, path, result_columns(plan), row_colours=colours)
+    except SheetError as exc:
+        _say(err, exc.message)
+        return EXIT_BAD_INPUT
     except PermissionError:
         _say(err, f"The results cannot be written to '{path}': the file is open in Excel or the folder is read-only. Close it and run again.")
         return EXIT_BAD_INPUT

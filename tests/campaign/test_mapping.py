@@ -157,3 +157,34 @@ def test_no_number_column_at_all_is_a_question():
     proposal = propose_mapping(["Name", "City"])
     assert proposal.mapping is None
     assert "phone number" in proposal.questions[0]
+
+
+def test_propose_uses_the_cells_when_the_sheet_is_given():
+    from sheetmaker import make_sheet
+
+    sheet = make_sheet(
+        {
+            "Contact Person": ["Ravi", "Sita"],
+            "Cust": ["9000000001", "+91 90000 00002"],
+            "Amount": ["100", "200"],
+        },
+        header_row=2,
+    )
+    proposal = propose_mapping(sheet.headers, sheet)
+    assert proposal.mapping.contact_numbers == ["Cust"]
+    assert proposal.mapping.header_row == 2 and proposal.mapping.sheet == "Contacts"
+    assert "Contact Person" in proposal.mapping.keys.values()
+
+
+def test_two_phone_headers_are_settled_by_the_cells_when_one_holds_no_numbers():
+    from sheetmaker import make_sheet
+
+    sheet = make_sheet({"Phone": ["office", "home"], "Mobile": ["9000000001", "9000000002"]})
+    proposal = propose_mapping(sheet.headers, sheet)
+    assert proposal.mapping.contact_numbers == ["Mobile"]
+    assert not any("Choose one" in q for q in proposal.questions)
+
+
+def test_a_proposed_mapping_is_valid_and_round_trips():
+    proposal = propose_mapping(["नाम", "मोबाइल", "Customer ID", "Call At"])
+    assert Mapping.from_json(json.loads(json.dumps(proposal.mapping.to_json()))) == proposal.mapping
