@@ -203,6 +203,12 @@ def classify_exception(exc: BaseException, host: str, connect_timeout: float, re
         return maybe_received(f"The secure connection to {host} broke after the request was sent.",
                               detail=detail)
     if isinstance(exc, requests.ReadTimeout):
+        if _during_handshake(exc):
+            # urllib3 reports a TLS handshake that hangs as a read timeout; no request
+            # byte has been written before the handshake completes.
+            return not_sent(f"{host} did not complete a secure connection within "
+                            f"{connect_timeout:g} seconds. Check the internet connection and "
+                            "proxy settings.", detail=detail)
         return maybe_received(f"{host} did not answer within {read_timeout:g} seconds.", detail=detail)
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                         requests.exceptions.InvalidSchema, requests.exceptions.InvalidHeader,
@@ -257,19 +263,19 @@ def _root_name(exc: BaseException) -> str:
 
 
 # Frames that show a fault happened while the TLS session was being set up, before
-# http.client wrote the request line; and frames that show the request was being written
-# or its answer read.
+# http.client wrote the request line; and http.client frames that write the request or
+# read its answer.
 _HANDSHAKE_FRAMES = {"do_handshake", "_ssl_wrap_socket_and_match_hostname", "ssl_wrap_socket",
                      "wrap_socket", "_validate_conn"}
-_AFTER_SEND_FRAMES = {"getresponse", "_send_output", "send", "request", "begin", "_read_status"}
+_AFTER_SEND_FRAMES = {"getresponse", "_send_output"}
 
 
 def _during_handshake(exc: BaseException) -> bool:
     """True only when the traceback shows the error inside the TLS handshake.
 
-    urllib3 turns any SSL error into the same SSLError, whether it happens in the handshake
-    (nothing sent) or while reading the answer (the body has left); a certificate failure
-    can only happen in the handshake.
+    urllib3 turns any SSL error into the same SSLError (and a timeout into ReadTimeout),
+    whether it happens in the handshake (nothing sent) or while reading the answer (the body
+    has left); a certificate failure can only happen in the handshake.
     """
     if _in_chain(exc, _cert_error_types()):
         return True
@@ -277,4 +283,4 @@ def _during_handshake(exc: BaseException) -> bool:
     for e in _chain(exc):
         for frame, _ in traceback.walk_tb(e.__traceback__):
             names.add(frame.f_code.co_name)
-    return bool(names & _HANDSHAKE_FRAMES) and not (names & {"getresponse", "_send_output"})
+    return bool(names & _HANDSHAKE_FRAMES) and not (names & _AFTER_SEND_FRAMES)

@@ -311,3 +311,21 @@ def test_an_endless_answer_is_cut_off_and_unconfirmed():
         answer = Client(server.url()).post(BODY)
     assert answer.outcome is Outcome.UNKNOWN and answer.http_status == 200
     assert "far more data" in answer.explanation
+
+
+def test_a_tls_handshake_that_hangs_is_not_sent():
+    # urllib3 reports this as a *read* timeout; the request was never written.
+    def silent(conn, server):
+        server.stopped.wait(5)
+
+    with FaultServer(silent) as server:
+        answer = Client(server.url("https"), connect_timeout=0.3, read_timeout=5).post(BODY)
+    assert answer.delivery is Delivery.NOT_SENT
+    assert "secure connection within 0.3 seconds" in answer.explanation
+
+
+def test_a_read_timeout_over_tls_after_sending_stays_unconfirmed(tls_server_context, trust_ca):
+    with FaultServer(hang_after_reading, tls=tls_server_context) as server:
+        answer = Client(server.url("https"), connect_timeout=5, read_timeout=0.3).post(BODY)
+    assert answer.delivery is Delivery.MAYBE_RECEIVED
+    assert len(server.requests) == 1
