@@ -101,7 +101,9 @@ class Sandbox:
         server.sandbox = self  # type: ignore[attr-defined]
         self._server = server
         self.port = server.server_address[1]
-        self._thread = threading.Thread(target=server.serve_forever, name="kairos-sandbox", daemon=True)
+        # A short poll interval: stop() waits for it, and tests start and stop many sandboxes.
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="kairos-sandbox", daemon=True)
         self._thread.start()
         return self
 
