@@ -124,7 +124,6 @@ class SendEntry:
     signature: str
     call_json: str
     attempt: int
-    previous_send: int | None = None
 
 
 def call_signature(contact_numbers: Sequence[str], keys: Iterable[tuple[str, str]]) -> str:
@@ -145,6 +144,19 @@ def sheet_fingerprint(sheet: Any) -> str:
         hashed = pd.util.hash_pandas_object(data, index=False).to_numpy()
         h.update(hashed.tobytes())
     return h.hexdigest()[:32]
+
+
+_UUID_CACHE: dict[str, dict[str, str]] = {}
+
+
+def _uuid_map(text: str) -> dict[str, str]:
+    # Many rows share one request's map: parse it once.
+    found = _UUID_CACHE.get(text)
+    if found is None:
+        if len(_UUID_CACHE) > 64:
+            _UUID_CACHE.clear()
+        found = _UUID_CACHE[text] = json.loads(text)
+    return found
 
 
 def now_text() -> str:
@@ -189,30 +201,27 @@ CREATE TABLE IF NOT EXISTS requests(
     code INTEGER,
     message TEXT,
     request_id TEXT,
-    explanation TEXT);
+    explanation TEXT,
+    first_send INTEGER,
+    last_send INTEGER,
+    uuids TEXT);  -- JSON {send id: phonon-uuid}: one write per request, not one per row
 CREATE INDEX IF NOT EXISTS requests_sha ON requests(body_sha256);
 CREATE INDEX IF NOT EXISTS requests_campaign ON requests(campaign_id);
 CREATE TABLE IF NOT EXISTS sends(
     id INTEGER PRIMARY KEY,
-    campaign_id INTEGER NOT NULL,
-    request_pk INTEGER NOT NULL,
-    flow_id TEXT NOT NULL,
+    request_pk INTEGER NOT NULL,  -- the latest try; its campaign, flow and time are there
     row_index INTEGER NOT NULL,
     base_id TEXT NOT NULL,
     client_id TEXT NOT NULL,
     signature TEXT NOT NULL,
     call_json TEXT NOT NULL,
     attempt INTEGER NOT NULL,
-    previous_send INTEGER,
-    status TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'sending',
     code INTEGER,
-    message TEXT NOT NULL DEFAULT '',
-    phonon_uuid TEXT,
-    sent_at TEXT);
-CREATE INDEX IF NOT EXISTS sends_base ON sends(flow_id, base_id);
-CREATE INDEX IF NOT EXISTS sends_signature ON sends(flow_id, signature);
-CREATE INDEX IF NOT EXISTS sends_campaign ON sends(campaign_id, row_index);
-CREATE INDEX IF NOT EXISTS sends_request ON sends(request_pk);
+    message TEXT,  -- NULL: the request's explanation applies
+    phonon_uuid TEXT);
+-- No secondary index on sends: each request appends its rows at the end of the table
+-- (cheap, it happens before every request); look-ups by flow scan it once per send.
 """
 
 
@@ -407,13 +416,17 @@ class Journal:
     # ---- row states ---------------------------------------------------------------------
 
     _STATE_SQL = (
-        "SELECT s.id, s.row_index, s.client_id, s.base_id, s.status, s.code, s.message, r.request_id, "
-        "s.phonon_uuid, s.sent_at, s.attempt, s.campaign_id, s.signature FROM sends s "
-        "JOIN requests r ON r.id = s.request_pk "
+        "SELECT s.id, s.row_index, s.client_id, s.base_id, s.status, s.code, COALESCE(s.message, r.explanation), "
+        "r.request_id, "
+        "s.phonon_uuid, r.intent_at, s.attempt, r.campaign_id, s.signature, r.uuids FROM sends s "
+        "JOIN requests r ON r.id = s.request_pk JOIN campaigns c ON c.id = r.campaign_id "
     )
 
     @staticmethod
     def _state(rec: tuple, matched_by: str = "client identifier") -> RowState:
+        uuid = rec[8]
+        if uuid is None and rec[13]:
+            uuid = _uuid_map(rec[13]).get(str(rec[0]))
         return RowState(
             row=rec[1],
             client_id=rec[2],
@@ -422,7 +435,7 @@ class Journal:
             code=rec[5],
             message=rec[6] or "",
             request_id=rec[7],
-            phonon_uuid=rec[8],
+            phonon_uuid=uuid,
             sent_at=rec[9],
             attempt=rec[10],
             campaign_id=rec[11],
@@ -438,7 +451,16 @@ class Journal:
     def row_states(self, campaign_id: int) -> dict[str, RowState]:
         """client identifier (before any attempt suffix) -> the row's state in this campaign."""
         best: dict[str, tuple] = {}
-        for rec in self._query(self._STATE_SQL + "WHERE s.campaign_id=? ORDER BY s.id", (campaign_id,)):
+        ranges = self._query(
+            "SELECT first_send, last_send FROM requests WHERE campaign_id=? AND retry_of IS NULL ORDER BY id",
+            (campaign_id,),
+        )
+        recs = [
+            rec
+            for first, last in ranges
+            for rec in self._query(self._STATE_SQL + "WHERE s.id BETWEEN ? AND ? ORDER BY s.id", (first, last))
+        ]
+        for rec in recs:
             if self._stronger(best.get(rec[3]), rec):
                 best[rec[3]] = rec
         return {k: self._state(v) for k, v in best.items()}
@@ -453,7 +475,7 @@ class Journal:
         by_id: dict[str, tuple] = {}
         by_sig: dict[str, tuple] = {}
         # One pass over this flow's sends: far faster than one query per row on big sheets.
-        for rec in self._query(self._STATE_SQL + "WHERE s.flow_id=? ORDER BY s.id", (flow_id,)):
+        for rec in self._query(self._STATE_SQL + "WHERE c.flow_id=? ORDER BY s.id", (flow_id,)):
             if rec[3] in wanted_ids and self._stronger(by_id.get(rec[3]), rec):
                 by_id[rec[3]] = rec
             if rec[12] in by_sig_wanted and self._stronger(by_sig.get(rec[12]), rec):
@@ -481,7 +503,9 @@ class Journal:
 
     def last_attempts(self, flow_id: str) -> dict[str, int]:
         """base client id -> the highest attempt number ever sent to this flow."""
-        return dict(self._query("SELECT base_id, MAX(attempt) FROM sends WHERE flow_id=? GROUP BY base_id", (flow_id,)))
+        return dict(self._query("SELECT s.base_id, MAX(s.attempt) FROM sends s JOIN requests r ON r.id = s.request_pk "
+                "JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=? GROUP BY s.base_id",
+                (flow_id,),))
 
     def body_seen(self, body_sha256: str) -> bool:
         """Whether a request with exactly these bytes was ever recorded."""
@@ -501,32 +525,19 @@ class Journal:
         """Commit, durably, that this request is about to leave. Returns (request id, send ids)."""
         at = now_text()
         with self._tx("recording a request before sending it") as db:
+            first = db.execute("SELECT COALESCE(MAX(id), 0) FROM sends").fetchone()[0] + 1
             cur = db.execute(
                 "INSERT INTO requests(campaign_id, batch_index, try_number, body_sha256, body_bytes, call_count, "
-                "url, intent_at) VALUES (?,?,?,?,?,?,?,?)",
-                (campaign.id, batch_index, 1, body_sha256, body_bytes, len(entries), url, at),
+                "url, intent_at, first_send, last_send) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (campaign.id, batch_index, 1, body_sha256, body_bytes, len(entries), url, at, first,
+                 first + len(entries) - 1),
             )
             request_pk = int(cur.lastrowid)
-            first = db.execute("SELECT COALESCE(MAX(id), 0) FROM sends").fetchone()[0] + 1
             db.executemany(
-                "INSERT INTO sends(id, campaign_id, request_pk, flow_id, row_index, base_id, client_id, signature, "
-                "call_json, attempt, previous_send, status, sent_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO sends(id, request_pk, row_index, base_id, client_id, signature, call_json, attempt) "
+                "VALUES (?,?,?,?,?,?,?,?)",
                 [
-                    (
-                        first + i,
-                        campaign.id,
-                        request_pk,
-                        campaign.flow_id,
-                        e.row,
-                        e.base_client_id,
-                        e.client_id,
-                        e.signature,
-                        e.call_json,
-                        e.attempt,
-                        e.previous_send,
-                        RowStatus.SENDING.value,
-                        at,
-                    )
+                    (first + i, request_pk, e.row, e.base_client_id, e.client_id, e.signature, e.call_json, e.attempt)
                     for i, e in enumerate(entries)
                 ],
             )
@@ -537,17 +548,17 @@ class Journal:
         at = now_text()
         with self._tx("recording a retry before sending it") as db:
             row = db.execute(
-                "SELECT campaign_id, batch_index, try_number, body_sha256, body_bytes, call_count, url "
-                "FROM requests WHERE id=?",
+                "SELECT campaign_id, batch_index, try_number, body_sha256, body_bytes, call_count, url, "
+                "first_send, last_send FROM requests WHERE id=?",
                 (request_pk,),
             ).fetchone()
             cur = db.execute(
                 "INSERT INTO requests(campaign_id, batch_index, try_number, retry_of, body_sha256, body_bytes, "
-                "call_count, url, intent_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                (row[0], row[1], row[2] + 1, request_pk, row[3], row[4], row[5], row[6], at),
+                "call_count, url, intent_at, first_send, last_send) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (row[0], row[1], row[2] + 1, request_pk, row[3], row[4], row[5], row[6], at, row[7], row[8]),
             )
             new_pk = int(cur.lastrowid)
-            db.execute("UPDATE sends SET request_pk=? WHERE request_pk=?", (new_pk, request_pk))
+            db.execute("UPDATE sends SET request_pk=? WHERE id BETWEEN ? AND ?", (new_pk, row[7], row[8]))
         return new_pk
 
     def record_outcome(
@@ -563,17 +574,54 @@ class Journal:
         rows: Sequence[tuple[int, RowStatus, int | None, str, str | None]],
     ) -> None:
         """Commit what a request's answer means: the request's fields and each send's
-        (send id, status, code, message, phonon uuid)."""
+        (send id, status, code, message, phonon uuid).
+
+        This commit is not flushed to disk on its own: the next intent's (or the lock
+        release's) full sync carries it. A power cut in between can only lose this answer,
+        and a lost answer shows as "unconfirmed" (never as "not sent"), so nobody is called
+        twice; meanwhile each request costs one disk flush instead of two.
+        """
+        with self._guard:
+            try:
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._record_outcome(request_pk, outcome, http_status, code, message, request_id, explanation, rows)
+            finally:
+                self._db.execute("PRAGMA synchronous = FULL")
+
+    def _record_outcome(
+        self,
+        request_pk: int,
+        outcome: str,
+        http_status: int | None,
+        code: int | None,
+        message: str,
+        request_id: str | None,
+        explanation: str,
+        rows: Sequence[tuple[int, RowStatus, int | None, str, str | None]],
+    ) -> None:
         with self._tx("recording an answer") as db:
+            uuids = {str(sid): u for sid, _, _, _, u in rows if u}
             db.execute(
                 "UPDATE requests SET outcome_at=?, outcome=?, http_status=?, code=?, message=?, request_id=?, "
-                "explanation=? WHERE id=?",
-                (now_text(), outcome, http_status, code, message, request_id, explanation, request_pk),
+                "explanation=?, uuids=? WHERE id=?",
+                (now_text(), outcome, http_status, code, message, request_id, explanation,
+                 json.dumps(uuids) if uuids else None, request_pk),
             )
-            db.executemany(
-                "UPDATE sends SET status=?, code=?, message=?, phonon_uuid=? WHERE id=?",
-                [(s.value, c, m, u, sid) for sid, s, c, m, u in rows],
-            )
+            if not rows:
+                return
+            fields = [(s.value, c, None if m == explanation else m) for _, s, c, m, _ in rows]
+            ids = [sid for sid, *_ in rows]
+            if len(set(fields)) == 1 and ids == list(range(ids[0], ids[0] + len(ids))):
+                # The usual case: one outcome for the whole request, one statement.
+                db.execute(
+                    "UPDATE sends SET status=?, code=?, message=? WHERE id BETWEEN ? AND ?",
+                    (*fields[0], ids[0], ids[-1]),
+                )
+            else:
+                db.executemany(
+                    "UPDATE sends SET status=?, code=?, message=? WHERE id=?",
+                    [(*f, sid) for f, sid in zip(fields, ids)],
+                )
 
     def recover(self, flow_id: str | None = None) -> int:
         """Turn requests left without an outcome (the program stopped while they were in
@@ -587,7 +635,10 @@ class Journal:
         params: tuple = () if flow_id is None else (flow_id,)
         changed = 0
         with self._tx("recovering after an interrupted send") as db:
-            for pk, at in db.execute(f"SELECT r.id, r.intent_at FROM requests r WHERE {where}", params).fetchall():
+            found = db.execute(
+                f"SELECT r.id, r.intent_at, r.first_send, r.last_send FROM requests r WHERE {where}", params
+            ).fetchall()
+            for pk, at, first, last in found:
                 note = (
                     f"Phonon Desktop stopped while this request was being sent ({at}). It may have "
                     "reached Phonon: check the Phonon console before sending these rows again."
@@ -597,8 +648,8 @@ class Journal:
                     (now_text(), note, pk),
                 )
                 cur = db.execute(
-                    "UPDATE sends SET status=?, message=? WHERE request_pk=? AND status=?",
-                    (RowStatus.UNCONFIRMED.value, note, pk, RowStatus.SENDING.value),
+                    "UPDATE sends SET status=?, message=NULL WHERE id BETWEEN ? AND ? AND request_pk=? AND status=?",
+                    (RowStatus.UNCONFIRMED.value, first or 0, last or -1, pk, RowStatus.SENDING.value),
                 )
                 changed += cur.rowcount
         return changed
@@ -658,6 +709,6 @@ class Journal:
         return [
             self._state(rec)
             for rec in self._query(
-                self._STATE_SQL + "WHERE s.flow_id=? AND s.base_id=? ORDER BY s.id", (flow_id, base_client_id)
+                self._STATE_SQL + "WHERE c.flow_id=? AND s.base_id=? ORDER BY s.id", (flow_id, base_client_id)
             )
         ]

@@ -60,7 +60,8 @@ NOT_SENT_BACKOFF = (1.0, 2.0, 4.0)  # seconds before each, plus up to 50% jitter
 SAME_BYTES_DELAY = 1.0  # before the single same-bytes retry of a maybe-received request
 MAX_RATE_WAIT = 300.0  # total seconds a batch may wait on "too many requests"
 DEFAULT_RATE_WAIT = 5.0  # when a 429 carries no Retry-After
-ATTEMPT_SUFFIX = "-r{}"  # added to a generated identifier on a resubmission
+ATTEMPT_SUFFIX = "-r{}"
+HEARTBEAT_SECONDS = 30.0  # how often a long send renews its lock (stale after 10 minutes)  # added to a generated identifier on a resubmission
 
 
 @dataclass
@@ -280,6 +281,7 @@ class Submission:
         """
         cancel = cancel or threading.Event()
         self._client = client
+        self._last_beat = time.monotonic()
         self._sleep = sleep or getattr(limiter, "sleep", None) or time.sleep
         self._cancel = cancel
         accepted = 0
@@ -315,10 +317,12 @@ class Submission:
             # Nothing may leave without its intent on disk.
             return self._result(index, rows, entries, RowStatus.NOT_SENT, None, exc.message, None, None, exc.message)
         first_sent_at = now_text()
-        try:
-            self.journal.heartbeat(t.flow_id, self._lock)
-        except JournalError:
-            pass
+        if time.monotonic() - self._last_beat > HEARTBEAT_SECONDS:
+            try:
+                self.journal.heartbeat(t.flow_id, self._lock)
+                self._last_beat = time.monotonic()
+            except JournalError:
+                pass
         answer, request_pk, stop = self._settle(body, request_pk)
         statuses, codes, messages, uuids = self._row_outcomes(answer, entries, first_sent_at)
         if answer.outcome is Outcome.ACCOUNT_STOP or (

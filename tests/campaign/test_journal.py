@@ -30,6 +30,13 @@ def test_journal_is_wal_with_full_sync_and_made_in_a_new_folder(tmp_path):
     assert path.exists()
 
 
+def test_full_sync_is_back_after_a_send(tmp_path):
+    with Journal(tmp_path / "j.sqlite3") as j:
+        sub = Submission.prepare(SimplePlan(contact_sheet(3)), target(), j)
+        list(sub.run(ScriptedClient(), None))
+        assert j._db.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
 def test_default_path_is_in_the_user_data_folder():
     path = Journal.default_path()
     assert path.name == "journal.sqlite3" and "Phonon" in str(path)

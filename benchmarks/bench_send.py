@@ -1,0 +1,152 @@
+"""Sending throughput: the time the program adds per 500-call request, and the limiter's rate.
+
+Usage: python benchmarks/bench_send.py [REQUESTS]   (default 5 rounds of 40 requests of 500 calls)
+
+1. Added time per request. The practice server runs on this computer with no latency and the
+   limiter is off. The program sends REQUESTS x 500 calls (journal intent and outcome written
+   and fsynced for each request, answer interpreted). Then the server forgets everything and
+   the very same request bytes are posted again with a bare ``requests.Session().post`` in the
+   same run: the baseline. Five rounds on fresh rows; the median round is printed: both
+   times per request and the difference (target <= 5 ms).
+2. Rate limiter. A limit of 30,000 calls a minute over 2 minutes of a simulated clock (the
+   server answers at once, the journal is real): the calls sent in the 2 minutes against the
+   limit (target >= 97 %), and the most calls in any 60-second window (never above the limit).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import requests
+
+from phonon_desktop.campaign.journal import Journal
+from phonon_desktop.campaign.mapping import Mapping, StartTime
+from phonon_desktop.campaign.plan import plan_campaign
+from phonon_desktop.campaign.send import FlowTarget, Submission
+from phonon_desktop.kairos.client import Client
+from phonon_desktop.kairos.ratelimit import RateLimiter
+from phonon_desktop.kairos.sandbox import DEMO_FLOW_ID, DEMO_SECURITY_ID, Sandbox
+from phonon_desktop.sheets.model import Sheet
+
+KOLKATA = timezone(timedelta(hours=5, minutes=30))
+
+
+def make_plan(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    national = (6_000_000_000 + (seed % 30) * 100_000_000 + rng.permutation(n).astype(np.int64)).astype(str)  # distinct
+    data = pd.DataFrame(
+        {
+            "Customer ID": np.char.add(f"S{seed}-", np.arange(n).astype(str)).astype(object),
+            "Mobile": national.astype(object),
+            "Name": np.array(["Abhinandan", "अभिनंदन", "Priya Sharma"], dtype=object)[rng.integers(0, 3, n)],
+            "Amount": rng.integers(100, 100_000, n).astype(str).astype(object),
+        }
+    )
+    kinds = pd.DataFrame(np.ones(data.shape, dtype=np.int8), columns=data.columns)
+    sheet = Sheet("bench.xlsx", "Contacts", 1, list(data.columns), data, kinds, np.arange(2, n + 2))
+    start = datetime.now(KOLKATA).replace(microsecond=0) + timedelta(days=1)
+    mapping = Mapping(
+        contact_numbers=["Mobile"],
+        client_identifier="Customer ID",
+        start_time=StartTime(kind="at", at=start),
+        keys={"Name": "Name", "Amount": "Amount"},
+    )
+    plan = plan_campaign(sheet, mapping)
+    _ = plan.client_ids
+    return plan
+
+
+def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int]:
+    """(prepare seconds, program seconds, bare seconds, requests) for one round on fresh rows."""
+    plan = make_plan(requests_count * 500, seed=seed)
+    with tempfile.TemporaryDirectory() as folder, Sandbox() as sandbox:
+        target = FlowTarget(DEMO_FLOW_ID, DEMO_SECURITY_ID, sandbox.url, "1.0", "realtime", None)
+        with Journal(Path(folder) / "journal.sqlite3") as journal:
+            t0 = time.perf_counter()
+            sub = Submission.prepare(plan, target, journal)
+            prepared = time.perf_counter() - t0
+            client = Client(sandbox.url)
+            t0 = time.perf_counter()
+            results = list(sub.run(client, None))
+            program = time.perf_counter() - t0
+        assert results[-1].accepted_so_far == requests_count * 500
+        bodies = [r.body for r in sandbox.received]
+        sandbox.forget()
+        session = requests.Session()
+        t0 = time.perf_counter()
+        for body in bodies:
+            session.post(sandbox.url, data=body, headers={"Content-Type": "application/json"}, timeout=30).content
+        bare = time.perf_counter() - t0
+    return prepared, program, bare, len(bodies)
+
+
+def added_time(requests_count: int, rounds: int = 5) -> None:
+    one_round(2, seed=99)  # warm up: imports, first connections, disk caches
+    measured = [one_round(requests_count, seed=10 + i) for i in range(rounds)]
+    n = measured[0][3]
+    per = sorted(((prog - bare) / n * 1000, prog / n * 1000, bare / n * 1000, prep) for prep, prog, bare, _ in measured)
+    added, program, bare, prepared = per[len(per) // 2]  # the median round
+    print(f"1. {rounds} rounds of {n} requests of 500 calls to the local practice server, limiter off")
+    print(f"   (median round shown; every round: {', '.join(f'{p[0]:.2f}' for p in per)} ms added)")
+    print(f"   preparing (skip check, encoding, batching):  {prepared * 1000:8.1f} ms for {n * 500:,} rows")
+    print(f"   program, per request:                        {program:8.2f} ms")
+    print(f"   bare requests.Session.post, per request:     {bare:8.2f} ms")
+    print(f"   added by the program, per request:           {added:8.2f} ms  (target <= 5 ms)")
+    print(f"   ratio program / bare:                        {program / bare:8.2f}")
+
+
+class InstantServer:
+    """Answers every request at once with success (no network: the clock is simulated)."""
+
+    def post(self, body: bytes):
+        import json
+
+        from phonon_desktop.kairos.interpret import interpret
+
+        calls = json.loads(body)["calls"]
+        details = [{"client-identifier": c["client-identifier"], "phonon-uuid": "u"} for c in calls]
+        return interpret(200, json.dumps({"api-response-code": 200, "api-response-message": "Success",
+                                          "request-id": "r", "call-details": details}).encode())
+
+
+def limiter_rate(limit: int = 30_000, minutes: float = 2.0) -> None:
+    clock = [0.0]
+    limiter = RateLimiter(limit, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s))
+    sent_at: list[tuple[float, int]] = []
+
+    class Timed(InstantServer):
+        def post(self, body: bytes):
+            sent_at.append((clock[0], body.count(b'"client-identifier"')))
+            return super().post(body)
+
+    horizon = minutes * 60
+    plan = make_plan(int(limit * (minutes + 1)), seed=2)
+    with tempfile.TemporaryDirectory() as folder:
+        with Journal(Path(folder) / "journal.sqlite3") as journal:
+            target = FlowTarget(DEMO_FLOW_ID, DEMO_SECURITY_ID, "http://127.0.0.1:9/x", "1.0", "bulk", limit)
+            sub = Submission.prepare(plan, target, journal)
+            for _ in sub.run(Timed(), limiter):
+                if clock[0] >= horizon:
+                    break
+    in_horizon = sum(n for t, n in sent_at if t < horizon)
+    # The busiest 60 seconds: windows starting at each send time.
+    times = np.array([t for t, _ in sent_at])
+    counts = np.array([n for _, n in sent_at])
+    busiest = max(int(counts[(times >= t) & (times < t + 60)].sum()) for t in times)
+    achieved = in_horizon / minutes
+    print(f"2. limiter at {limit:,} calls/minute over {minutes:g} minutes of simulated clock")
+    print(f"   calls sent in the {minutes:g} minutes: {in_horizon:,}  = {achieved:,.0f} per minute")
+    print(f"   achieved / limit: {achieved / limit * 100:6.2f} %  (target >= 97 %)")
+    print(f"   busiest 60 s window: {busiest:,} calls  ({'never above' if busiest <= limit else 'ABOVE'} the limit)")
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    added_time(count)
+    limiter_rate()
