@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections import Counter
 
 import numpy as np
 
@@ -71,11 +72,9 @@ def cell_text(value: object) -> tuple[str, int]:
             return str(value), _NUMBER
         return number_text(float(value))  # type: ignore[arg-type]
     if kind_of is dt.datetime:
-        if value.second or value.microsecond:  # type: ignore[union-attr]
-            return value.strftime("%Y-%m-%d %H:%M:%S"), _DATETIME  # type: ignore[union-attr]
-        return value.strftime("%Y-%m-%d %H:%M"), _DATETIME  # type: ignore[union-attr]
+        return _DATETIME_TEXTS[value], _DATETIME
     if kind_of is dt.date:
-        return value.isoformat(), _DATE  # type: ignore[union-attr]
+        return _DATE_TEXTS[value], _DATE
     if kind_of is dt.time:
         return _time_text(value), _TIME  # type: ignore[arg-type]
     if kind_of is dt.timedelta:
@@ -87,18 +86,90 @@ def cell_text(value: object) -> tuple[str, int]:
     return str(value), _TEXT
 
 
+def _numbers(values: tuple | list, count: int) -> tuple[list[str], np.ndarray]:
+    """A column of floats: whole numbers (phones, ids) take the fastest path."""
+    array = np.fromiter(values, dtype=np.float64, count=count)
+    with np.errstate(invalid="ignore"):
+        whole = bool(np.all((array == np.trunc(array)) & (np.abs(array) < _EXACT_LIMIT)))
+    if whole:
+        return list(map(str, map(int, values))), np.full(count, _NUMBER, dtype=np.int8)
+    texts = list(map(_SHOWN, values))
+    kinds = np.full(count, _NUMBER, dtype=np.int8)
+    joined = "".join(texts)
+    if "e" in joined or "n" in joined or "-0" in joined:  # huge, tiny, -0 or not a number: exact path
+        for i, value in enumerate(values):
+            if "e" in texts[i] or "n" in texts[i] or texts[i] == "-0":
+                texts[i], kinds[i] = number_text(value)
+    return texts, kinds
+
+
+class _Shown(dict):
+    """Display text per date or date-time value, made once.
+
+    Dates repeat a lot in contact lists (due dates, start times): the text is made once
+    and the same string object is shared by every cell showing it, which also saves memory.
+    """
+
+    def __init__(self, show) -> None:
+        super().__init__()
+        self.show = show
+
+    def __missing__(self, key):
+        if len(self) > 200_000:
+            self.clear()
+        text = self[key] = self.show(key)
+        return text
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.second or value.microsecond:
+        return value.isoformat(" ", "seconds")
+    return value.isoformat(" ", "minutes")
+
+
+_DATE_TEXTS = _Shown(dt.date.isoformat)
+_DATETIME_TEXTS = _Shown(_datetime_text)
+
+
+def _dates(values: tuple | list, count: int) -> tuple[list[str], np.ndarray]:
+    return list(map(_DATE_TEXTS.__getitem__, values)), np.full(count, _DATE, dtype=np.int8)
+
+
+def _datetimes(values: tuple | list, count: int) -> tuple[list[str], np.ndarray]:
+    return list(map(_DATETIME_TEXTS.__getitem__, values)), np.full(count, _DATETIME, dtype=np.int8)
+
+
+_SHOWN = "{:.15g}".format
+_COLUMN_PATHS = {
+    frozenset({float}): _numbers,
+    frozenset({dt.date}): _dates,
+    frozenset({dt.datetime}): _datetimes,
+}
+
+
+def _mostly_datetimes(values: tuple | list) -> bool:
+    counts = Counter(map(type, values))
+    return counts[dt.date] < counts[dt.datetime]
+
+
 def convert_column(values: tuple | list) -> tuple[list[str], np.ndarray]:
     """One column of raw cell values as (display texts, int8 kinds)."""
     count = len(values)
-    types = set(map(type, values))
-    if types == {str}:
-        kinds = np.fromiter(map(bool, values), dtype=np.int8, count=count)
-        return list(values), kinds
-    texts = list(values)
-    kinds = np.empty(count, dtype=np.int8)
-    for i, value in enumerate(values):
-        if type(value) is str:
-            kinds[i] = _TEXT if value else _EMPTY
-        else:
-            texts[i], kinds[i] = cell_text(value)
+    types = frozenset(map(type, values))
+    if types == _ONLY_TEXT:
+        return list(values), np.fromiter(map(bool, values), dtype=np.int8, count=count)
+    if dt.date in types and dt.datetime in types and _mostly_datetimes(values):
+        # The fast reader gives a date for a date-time cell that falls on midnight; in a
+        # column mostly of date-times it is shown as one ("2024-01-05 00:00").
+        values = [dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v for v in values]
+        types = types - {dt.date}
+    whole_column = _COLUMN_PATHS.get(types)
+    if whole_column is not None:
+        return whole_column(values, count)
+    pairs = [(v, _TEXT if v else _EMPTY) if type(v) is str else cell_text(v) for v in values]
+    texts = [p[0] for p in pairs]
+    kinds = np.fromiter((p[1] for p in pairs), dtype=np.int8, count=count)
     return texts, kinds
+
+
+_ONLY_TEXT = frozenset({str})

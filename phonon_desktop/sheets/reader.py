@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from python_calamine import CalamineError
 
 from phonon_desktop.sheets import csvfile, guard, workbook
 from phonon_desktop.sheets.cells import convert_column
@@ -51,12 +52,21 @@ class ReadCancelled(SheetError):
 
 @dataclass
 class _Grid:
-    """Columns of display text and kinds, gathered chunk by chunk."""
+    """Columns of display text and kinds, gathered chunk by chunk.
 
-    texts: list[list[str]] = field(default_factory=list)
-    kinds: list[list[np.ndarray]] = field(default_factory=list)
+    Text is kept in numpy object arrays, not lists: the garbage collector does not walk
+    their items, so a million-row read does not make every collection (in any thread)
+    crawl over millions of strings.
+    """
+
+    text_chunks: list[list[np.ndarray]] = field(default_factory=list)
+    kind_chunks: list[list[np.ndarray]] = field(default_factory=list)
     rows: int = 0
     ragged: list[tuple[int, int]] = field(default_factory=list)  # (row index, cell count)
+
+    @property
+    def width(self) -> int:
+        return len(self.text_chunks)
 
     def add(self, chunk: list[list]) -> None:
         widths = set(map(len, chunk))
@@ -66,18 +76,33 @@ class _Grid:
                 if len(row) != width:
                     self.ragged.append((self.rows + offset, len(row)))
                     chunk[offset] = list(row) + [""] * (width - len(row))
-        while len(self.texts) < width:  # a later row is wider: earlier rows are blank there
-            self.texts.append([""] * self.rows)
-            self.kinds.append([np.zeros(self.rows, dtype=np.int8)])
+        while len(self.text_chunks) < width:  # a later row is wider: earlier rows are blank there
+            self.text_chunks.append([_blank_texts(self.rows)])
+            self.kind_chunks.append([np.zeros(self.rows, dtype=np.int8)])
         columns = list(zip(*chunk))
-        for j in range(len(self.texts)):
+        for j in range(len(self.text_chunks)):
             if j < width:
                 texts, kinds = convert_column(columns[j])
+                array = np.empty(len(texts), dtype=object)
+                array[:] = texts
             else:
-                texts, kinds = [""] * len(chunk), np.zeros(len(chunk), dtype=np.int8)
-            self.texts[j].extend(texts)
-            self.kinds[j].append(kinds)
+                array, kinds = _blank_texts(len(chunk)), np.zeros(len(chunk), dtype=np.int8)
+            self.text_chunks[j].append(array)
+            self.kind_chunks[j].append(kinds)
         self.rows += len(chunk)
+
+    def columns(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Every column as one text array and one kinds array (the chunks are released)."""
+        texts = [np.concatenate(c) if c else _blank_texts(0) for c in self.text_chunks]
+        kinds = [np.concatenate(c) if c else np.zeros(0, np.int8) for c in self.kind_chunks]
+        self.text_chunks, self.kind_chunks = [], []
+        return texts, kinds
+
+
+def _blank_texts(count: int) -> np.ndarray:
+    array = np.empty(count, dtype=object)
+    array[:] = ""
+    return array
 
 
 def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
@@ -106,13 +131,16 @@ def _gather(
     while True:
         if cancelled():
             raise ReadCancelled(path)
-        chunk = list(islice(rows, CHUNK_ROWS))
+        try:
+            chunk = list(islice(rows, CHUNK_ROWS))
+        except (CalamineError, ValueError, OSError, MemoryError) as exc:
+            raise guard.corrupt_error(path) from exc
         if not chunk:
             break
         grid.add(chunk)
         if grid.rows > limits.max_rows + 200:  # a little room for titles above the header
             raise _too_many_rows(path, limits)
-        if len(grid.texts) > limits.max_columns:
+        if grid.width > limits.max_columns:
             raise _too_many_columns(path, limits)
         if progress is not None and grid.rows - reported >= step:
             reported = grid.rows
@@ -153,11 +181,11 @@ def _build_sheet(
     sheets: list[SheetInfo],
     notes: list[str],
 ) -> Sheet:
-    width = len(grid.texts)
-    kinds_cols = [np.concatenate(k) if k else np.zeros(0, np.int8) for k in grid.kinds]
-    extras.apply(grid.texts, kinds_cols, first_column, notes)
+    width = grid.width
+    texts_cols, kinds_cols = grid.columns()
+    extras.apply(texts_cols, kinds_cols, first_column, notes)
     if header_row is None:
-        preview = [[col[i] for col in grid.texts] for i in range(min(grid.rows, 30))]
+        preview = [[col[i] for col in texts_cols] for i in range(min(grid.rows, 30))]
         header_row = detect_header_row(preview)
     if header_row < 1:
         raise SheetError(f"The header row must be 1 or more (got {header_row}).", path=str(path), reason="header")
@@ -169,7 +197,7 @@ def _build_sheet(
             reason="header",
         )
     h = header_row - 1
-    raw_headers = [col[h] if grid.rows else "" for col in grid.texts]
+    raw_headers = [col[h] if grid.rows else "" for col in texts_cols]
     for j, text in extras.merged_header_fill(h, first_column).items():
         if 0 <= j < width and not raw_headers[j]:
             raw_headers[j] = text
@@ -193,10 +221,10 @@ def _build_sheet(
     data: dict[str, np.ndarray] = {}
     kinds: dict[str, np.ndarray] = {}
     for j, header in zip(keep_cols, headers):
-        column = np.array(grid.texts[j], dtype=object)
+        column = texts_cols[j]
         data[header] = column[h + 1 :] if all_rows else column[take]
         kinds[header] = kinds_cols[j][h + 1 :] if all_rows else kinds_cols[j][take]
-        grid.texts[j] = []  # free as we go: a million-row sheet holds two copies otherwise
+        texts_cols[j] = column[:0]  # free as we go: a million-row sheet holds two copies otherwise
     index = pd.RangeIndex(len(keep_rows))
     frame = pd.DataFrame(data, index=index, dtype=object, copy=False) if data else pd.DataFrame(index=index)
     kind_frame = pd.DataFrame(kinds, index=index, copy=False) if kinds else pd.DataFrame(index=index)
@@ -249,7 +277,7 @@ def list_sheets(path: str | os.PathLike) -> list[SheetInfo]:
         parsed = csvfile.read_csv_text(path, csvfile.read_bytes(path))
         grid = _gather(csvfile.iter_csv_rows(path, parsed), path=path, total=None, progress=None, cancel=None, limits=limits)
         name = Path(path).stem
-        return [SheetInfo(name=name, rows=grid.rows, columns=len(grid.texts), has_data=grid.rows > 0)]
+        return [SheetInfo(name=name, rows=grid.rows, columns=grid.width, has_data=grid.rows > 0)]
     with workbook.open_workbook(path, kind, limits) as book:
         return book.sheet_infos()
 
@@ -281,7 +309,7 @@ def read_workbook(
             csvfile.iter_csv_rows(path, parsed), path=path, total=total, progress=progress, cancel=cancel, limits=limits
         )
         name = Path(path).stem
-        infos = [SheetInfo(name=name, rows=grid.rows, columns=len(grid.texts), has_data=grid.rows > 0)]
+        infos = [SheetInfo(name=name, rows=grid.rows, columns=grid.width, has_data=grid.rows > 0)]
         if not grid.rows:
             raise _empty_error(path, name)
         result = _build_sheet(
@@ -296,7 +324,7 @@ def read_workbook(
         chosen = book.choose_sheet(sheet, infos)
         rows, total, first_column, extras = book.open_rows(chosen, notes)
         grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits)
-        if not any(k.any() for col in grid.kinds for k in col):
+        if not any(k.any() for col in grid.kind_chunks for k in col):
             raise _empty_error(path, chosen)
         return _build_sheet(
             grid, path=path, name=chosen, first_column=first_column, header_row=header_row,

@@ -11,11 +11,12 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from phonon_desktop.sheets import guard
 from phonon_desktop.sheets.guard import ReadLimits, display_name
@@ -94,11 +95,25 @@ class Book:
         self.archive = archive
         self.limits = limits
         self.format = fmt  # "xlsx", "xlsm", "xls", "ods"
+        self._extra_archives: list[zipfile.ZipFile] = []
+
+    def close(self) -> None:
+        for archive in self._extra_archives:
+            archive.close()
+
+    def _own_archive(self) -> zipfile.ZipFile:
+        """A second handle on the zip for a scan in another thread (ZipFile is not thread-safe)."""
+        archive = zipfile.ZipFile(self.path)
+        self._extra_archives.append(archive)
+        return archive
 
     def sheet_infos(self) -> list[SheetInfo]:
         infos = []
         for meta in self.calamine.sheets_metadata:
             hidden = meta.visible != SheetVisibleEnum.Visible
+            if meta.typ not in (SheetTypeEnum.WorkSheet,):  # charts and macro sheets hold no list
+                infos.append(SheetInfo(name=meta.name, rows=0, columns=0, hidden=hidden, has_data=False))
+                continue
             rows, columns = self._size(meta.name)
             infos.append(SheetInfo(name=meta.name, rows=rows, columns=columns, hidden=hidden, has_data=rows > 0))
         return infos
@@ -114,8 +129,10 @@ class Book:
                 xlsxscan.check_extent(self.path, self.archive, member, self.limits)
         try:
             sheet = self.calamine.get_sheet_by_name(name)
-        except CalamineError:
-            return 0, 0
+        except PasswordError as exc:
+            raise guard.password_error(self.path) from exc
+        except (CalamineError, ValueError, OSError) as exc:
+            raise guard.corrupt_error(self.path, f"sheet “{name}”") from exc
         end = sheet.end
         if end is None:
             return 0, 0
@@ -152,16 +169,27 @@ class Book:
         from phonon_desktop.sheets import xlsxscan
 
         extras = SheetExtras()
+        details: Future[SheetExtras] | None = None
+        member = None
         if self.archive is not None and self.format in ("xlsx", "xlsm"):
             member = xlsxscan.sheet_member(self.archive, name)
+        with ThreadPoolExecutor(max_workers=1) as pool:
             if member is not None:
-                extras = xlsxscan.scan_sheet(self.path, self.archive, member, self.limits)
-        try:
-            sheet = self.calamine.get_sheet_by_name(name)
-        except PasswordError as exc:
-            raise guard.password_error(self.path) from exc
-        except (CalamineError, ValueError, OSError) as exc:
-            raise guard.corrupt_error(self.path) from exc
+                # The extent check must finish before calamine allocates the sheet; the rest
+                # of the scan runs beside calamine's parse, which releases the GIL.
+                xlsxscan.check_extent(self.path, self.archive, member, self.limits)
+                details = pool.submit(
+                    xlsxscan.scan_sheet, self.path, self._own_archive(), member, self.limits,
+                    extent=False, details=True,
+                )
+            try:
+                sheet = self.calamine.get_sheet_by_name(name)
+            except PasswordError as exc:
+                raise guard.password_error(self.path) from exc
+            except (CalamineError, ValueError, OSError) as exc:
+                raise guard.corrupt_error(self.path) from exc
+            if details is not None:
+                extras = details.result()
         start = sheet.start
         if start is None:
             return iter(()), 0, 0, extras
@@ -189,7 +217,7 @@ class Book:
         extras.merged_texts = fill
         if self.format == "xlsm":
             notes.append("This workbook contains macros; they are not run, only the cell values are read.")
-        return _safe_rows(self.path, sheet.iter_rows()), total_rows, start[1], extras
+        return sheet.iter_rows(), total_rows, start[1], extras
 
 
 def _merged_texts(sheet, merged, first_column: int) -> dict[int, dict[int, str]]:
@@ -225,13 +253,6 @@ def _merged_texts(sheet, merged, first_column: int) -> dict[int, dict[int, str]]
     return fill
 
 
-def _safe_rows(path: str | os.PathLike, rows: Iterator[list]) -> Iterator[list]:
-    try:
-        yield from rows
-    except (CalamineError, ValueError, OSError) as exc:
-        raise guard.corrupt_error(path) from exc
-
-
 @contextmanager
 def open_workbook(path: str | os.PathLike, kind: str, limits: ReadLimits) -> Iterator[Book]:
     archive: zipfile.ZipFile | None = None
@@ -253,9 +274,11 @@ def open_workbook(path: str | os.PathLike, kind: str, limits: ReadLimits) -> Ite
             if isinstance(exc, OSError) and getattr(exc, "errno", None) == 13:
                 raise guard.locked_error(path) from exc
             raise guard.corrupt_error(path) from exc
+        book = Book(path, calamine, archive, limits, fmt)
         try:
-            yield Book(path, calamine, archive, limits, fmt)
+            yield book
         finally:
+            book.close()
             calamine.close()
     finally:
         if archive is not None:

@@ -21,7 +21,7 @@ from phonon_desktop.sheets.guard import ReadLimits, display_name
 from phonon_desktop.sheets.headers import column_index
 from phonon_desktop.sheets.model import SheetError
 
-_CHUNK = 8 * 1024 * 1024
+_CHUNK = 2 * 1024 * 1024
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -40,7 +40,10 @@ _FORMULA_CELL = re.compile(
     rb"(<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
 _TYPE = re.compile(rb'\bt="(\w+)"')
-_WIDE_COLUMN = re.compile(rb'\br="(?:[A-Z]{3}|[A-Z]{2}(?=\d))')
+# Literal-prefix patterns (fast): a two-letter column, or a row number of seven digits.
+_FAR_CELL = re.compile(rb'r="(?:[A-Z][A-Z]|[A-Z]?\d{7})')
+_ANY_ROW = re.compile(rb'r="[A-Z]*(\d+)"')
+_WIDE_REF = re.compile(rb'r="([A-Z]{2,})\d')
 _ROW_END = re.compile(rb"</(?:\w+:)?row>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(\d+))?"')
 
@@ -136,37 +139,36 @@ def _cell_position(attributes: bytes) -> tuple[int, int] | None:
 
 def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits) -> None:
     """Refuse a sheet whose cells span a rectangle too large to hold (before loading it)."""
-    scan_sheet(path, archive, member, limits, extent_only=True)
+    scan_sheet(path, archive, member, limits, extent=True, details=False)
 
 
 def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
-               extent_only: bool = False):
+               *, extent: bool = True, details: bool = True):
+    """The sheet's extras (``details``) and/or the extent check (``extent``), in one pass.
+
+    Safe to run in a thread beside python-calamine: it opens its own handle on the zip.
+    """
     from phonon_desktop.sheets.workbook import SheetExtras
 
     extras = SheetExtras()
-    padded_styles = {} if extent_only else _zero_padded_styles(archive)
+    padded_styles = _zero_padded_styles(archive) if details else {}
     padded_cell = (
         re.compile(rb'<(?:\w+:)?c\b([^>]*\bs="(?:' + b"|".join(padded_styles) + rb')"[^>]*)>')
         if padded_styles else None
     )
-    max_row = 0
-    max_col = 25
-    rows_seen = 0
+    max_col = 25  # column Z: below that the rectangle cannot get too large
+    far_row = 0
     try:
         for chunk in _chunks(archive, member):
-            rows_seen += chunk.count(b"<row") + chunk.count(b":row ")
-            last = chunk.rfind(b"<row")
-            if last >= 0:
-                found = _ROW_R.search(chunk, last, last + 200)
-                if found:
-                    max_row = max(max_row, int(found.group(1)))
-            if _WIDE_COLUMN.search(chunk):
-                for letters, _ in _REF.findall(chunk):
-                    if len(letters) > 1:
-                        max_col = max(max_col, column_index(letters.decode()))
+            if extent and _FAR_CELL.search(chunk):  # rare: a sheet past column Z or row 999,999
+                far_row = max(far_row, max(map(int, _ANY_ROW.findall(chunk)), default=0))
+                if far_row > limits.max_rows + 200:
+                    raise _too_long(path, limits)
+                for letters in _WIDE_REF.findall(chunk):
+                    max_col = max(max_col, column_index(letters.decode()))
                 if max_col >= limits.max_columns + 26:
                     raise _too_wide(path, limits)
-            if extent_only:
+            if not details:
                 continue
             if b"<col" in chunk:
                 for attrs in _COL_HIDDEN.findall(chunk):
@@ -209,17 +211,37 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
         if isinstance(exc, PermissionError):
             raise guard.locked_error(path) from exc
         raise guard.corrupt_error(path) from exc
-    max_row = max(max_row, rows_seen)
-    if max_row > limits.max_rows + 200:
-        raise SheetError(
-            f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon Desktop "
-            "reads at once. Split the list into smaller files.",
-            path=str(path),
-            reason="too_big",
-        )
-    if max_row * (max_col + 1) > limits.max_cells:
+    # Rows below 1,000,000 have at most six digits, so only a very wide sheet needs its
+    # exact last row counted (a second pass, paid only by sheets of 40+ columns).
+    if not extent:
+        return extras
+    rows_bound = max(far_row, 999_999)
+    if rows_bound * (max_col + 1) > limits.max_cells:
+        rows_bound = _last_row(path, archive, member)
+    if rows_bound * (max_col + 1) > limits.max_cells:
         raise _too_wide(path, limits)
     return extras
+
+
+def _last_row(path: str | os.PathLike, archive: zipfile.ZipFile, member: str) -> int:
+    last = 0
+    try:
+        for chunk in _chunks(archive, member):
+            found = _ANY_ROW.findall(chunk)
+            if found:
+                last = max(last, max(map(int, found)))
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise guard.corrupt_error(path) from exc
+    return last
+
+
+def _too_long(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
+    return SheetError(
+        f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon Desktop "
+        "reads at once. Split the list into smaller files.",
+        path=str(path),
+        reason="too_big",
+    )
 
 
 def _too_wide(path: str | os.PathLike, limits: ReadLimits) -> SheetError:

@@ -1,0 +1,182 @@
+"""How fast and how smoothly a contact workbook is read, against bare python-calamine.
+
+Run: python benchmarks/bench_read.py [--rows 100000 1000000]
+
+Generates its inputs once under benchmarks/out/ (names, numeric and text phone numbers,
+dates, amounts: 7 columns), then prints, measured in this run:
+- the time to read each sheet into text as a ratio to iterating python-calamine's
+  ``iter_rows()`` over the same sheet (the faster of its two ways);
+- the longest stall of a main thread ticking every 10 ms while the read runs in a worker;
+- the peak memory (RSS) of reading the 1,000,000-row sheet, in a fresh subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import random
+import subprocess
+import sys
+import threading
+import time
+
+OUT = pathlib.Path(__file__).resolve().parent / "out"
+FIRST_NAMES = ["Abhinandan", "Priya", "Rahul", "Sneha", "Arjun", "Kavya", "अभिनंदन", "Zoë"]
+
+
+def generate(rows: int) -> pathlib.Path:
+    """A 7-column contact list written with openpyxl (write-only), cached between runs."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    path = OUT / f"contacts_{rows}.xlsx"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(rows)
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Contacts")
+    ws.append(["Customer ID", "Name", "Mobile", "Alt Mobile", "Due date", "Amount", "Called at"])
+    start = dt.date(2024, 1, 1)
+    date_cell = WriteOnlyCell(ws)
+    for i in range(rows):
+        when = dt.datetime(2024, 1, 1, 9, 0) + dt.timedelta(minutes=i % 50_000)
+        ws.append(
+            [
+                f"C{i:07d}",
+                f"{rng.choice(FIRST_NAMES)} {i}",
+                918000000000 + rng.randrange(10**9),  # a phone stored as a number
+                f"0{rng.randrange(10**9, 10**10)}",  # a phone stored as text, leading zero
+                start + dt.timedelta(days=i % 365),
+                round(rng.uniform(0, 50_000), 2),
+                when,
+            ]
+        )
+    del date_cell
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    os.replace(tmp, path)
+    return path
+
+
+if __name__ == "__main__" and "--generate" in sys.argv:
+    for n in [int(a) for a in sys.argv[sys.argv.index("--generate") + 1 :]]:
+        t = time.perf_counter()
+        print(generate(n), f"{time.perf_counter() - t:.1f}s", flush=True)
+
+
+def bare_read(path: pathlib.Path) -> int:
+    """The baseline: python-calamine's own fastest way, a bare loop over ``iter_rows()``."""
+    from python_calamine import CalamineWorkbook
+
+    count = 0
+    with CalamineWorkbook.from_path(str(path)) as book:
+        for _row in book.get_sheet_by_index(0).iter_rows():
+            count += 1
+    return count
+
+
+def our_read(path: pathlib.Path):
+    from phonon_desktop.sheets import read_workbook
+
+    return read_workbook(path)
+
+
+def timed(fn, path: pathlib.Path, keep: list | None = None) -> float:
+    """Seconds to run ``fn``; its result is kept (the window keeps the sheet it read)."""
+    start = time.perf_counter()
+    result = fn(path)
+    elapsed = time.perf_counter() - start
+    if keep is not None:
+        keep.append(result)
+    return elapsed
+
+
+def longest_stall(fn, path: pathlib.Path) -> tuple[float, float]:
+    """(longest gap between 10 ms ticks of this thread, read time) with ``fn`` in a worker."""
+    done = threading.Event()
+    elapsed: list[float] = []
+    kept: list = []
+
+    def work() -> None:
+        elapsed.append(timed(fn, path, kept))
+        done.set()
+
+    worker = threading.Thread(target=work)
+    last = time.perf_counter()
+    worst = 0.0
+    worker.start()
+    while not done.is_set():
+        time.sleep(0.01)
+        now = time.perf_counter()
+        worst = max(worst, now - last - 0.01)
+        last = now
+    worker.join()
+    kept.clear()
+    return worst, elapsed[0]
+
+
+def peak_rss_mb(path: pathlib.Path, which: str) -> float:
+    """Peak resident memory of a fresh process that reads ``path`` (Linux/macOS only)."""
+    code = (
+        "import resource, sys, pathlib\n"
+        "sys.path.insert(0, str(pathlib.Path(sys.argv[1])))\n"
+        "import bench_read\n"
+        f"bench_read.{which}(pathlib.Path(sys.argv[2]))\n"
+        "try:\n"
+        "    # VmHWM starts afresh at exec; ru_maxrss on Linux carries the parent's peak over.\n"
+        "    status = pathlib.Path('/proc/self/status').read_text()\n"
+        "    print(int(status.split('VmHWM:')[1].split()[0]) / 1024)\n"
+        "except OSError:\n"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    print(peak / 1024 if sys.platform != 'darwin' else peak / 1024 / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(pathlib.Path(__file__).parent), str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=2, help="best of N timings per reader")
+    args = parser.parse_args()
+    results = {}
+    for rows in args.rows:
+        path = generate(rows)
+        memory = {}
+        if rows >= 1_000_000 and sys.platform != "win32":  # first, while this process is small
+            memory = {"peak_rss_mb": round(peak_rss_mb(path, "our_read")),
+                      "bare_peak_rss_mb": round(peak_rss_mb(path, "bare_read"))}
+        bare = min(timed(bare_read, path) for _ in range(args.repeat))
+        ours = min(timed(our_read, path) for _ in range(args.repeat))
+        bare_stall, _ = longest_stall(bare_read, path)
+        stall, _ = longest_stall(our_read, path)
+        line = {
+            "rows": rows,
+            "bare_iter_rows_s": round(bare, 2),
+            "read_workbook_s": round(ours, 2),
+            "ratio": round(ours / bare, 2),
+            "longest_stall_ms": round(stall * 1000),
+            "bare_longest_stall_ms": round(bare_stall * 1000),
+        }
+        line.update(memory)
+        results[rows] = line
+        print(json.dumps(line), flush=True)
+    print("\n| rows | bare iter_rows | read_workbook | ratio | longest stall | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for line in results.values():
+        rss = f"{line['peak_rss_mb']:,} MB (bare {line['bare_peak_rss_mb']:,})" if "peak_rss_mb" in line else "—"
+        print(
+            f"| {line['rows']:,} | {line['bare_iter_rows_s']} s | {line['read_workbook_s']} s | "
+            f"{line['ratio']}× | {line['longest_stall_ms']} ms (bare {line['bare_longest_stall_ms']}) | {rss} |"
+        )
+
+
+if __name__ == "__main__" and "--generate" not in sys.argv:
+    main()
