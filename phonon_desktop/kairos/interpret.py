@@ -157,8 +157,8 @@ def interpret(
         wait = f" about {retry_after:.0f} seconds" if retry_after is not None else " a little"
         return Answer(
             Outcome.RETRY_LATER, Delivery.ANSWERED, 429, None, "", None, None, None, retry_after,
-            f"Phonon asked to slow down (too many requests) and did not take this request. "
-            f"It will be sent again, unchanged, after{wait}.",
+            f"Phonon asked to slow down (too many requests) and did not take this request; "
+            f"it can be sent again, unchanged, after{wait}.",
         )
     data = _json_object(body)
     if data is not None and "api-response-code" in data:
@@ -195,8 +195,7 @@ def _from_body(http_status: int, data: dict[str, Any], endpoint: str, retry_afte
     if outcome is Outcome.PARTIAL and accepted is None:
         explanation = (
             "Phonon accepted some calls of this request and refused others, without saying "
-            "which. These rows are marked 'partly accepted': check Phonon's reports before "
-            "sending any of them again."
+            "which. Check Phonon's reports for these rows before sending any of them again."
         )
     explanation += f" (Phonon: {status.message}, code {status.code}"
     explanation += f", request {request_id})" if request_id else ")"
