@@ -21,6 +21,7 @@ import pandas as pd
 
 from phonon_desktop.campaign import numbers as nums
 from phonon_desktop.campaign import times
+from phonon_desktop.campaign.first_seen import FirstSeen
 from phonon_desktop.campaign.mapping import Mapping
 from phonon_desktop.campaign.numbers import NumberIssue, clean_text
 from phonon_desktop.campaign.times import TimeIssue
@@ -50,7 +51,6 @@ class _Check:
     codes: np.ndarray  # int8 per row, 0 = fine
     levels: np.ndarray  # Level per code value
     explain: Callable[[int, int], str]  # (row, code) -> the sentence after "Row N (column): "
-    cross_row: bool = False  # recomputed over all rows on every revalidation
 
 
 def _level_table(mapping: dict[int, Level]) -> np.ndarray:
@@ -83,19 +83,6 @@ def _texts(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndar
 def _kinds(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:
     values = sheet.kinds[column].to_numpy()
     return values if rows is None else values[rows]
-
-
-def _first_occurrence(values: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """For each row, the index of the first row with the same value (-1 where not present)."""
-    out = np.full(len(values), -1, dtype=np.int64)
-    where = np.flatnonzero(present)
-    if len(where) == 0:
-        return out
-    codes, _ = pd.factorize(values[where])
-    first = np.full(codes.max() + 1, len(values), dtype=np.int64)
-    np.minimum.at(first, codes, where)
-    out[where] = first[codes]
-    return out
 
 
 @dataclass
@@ -233,40 +220,60 @@ class Plan:
     # --- validation ---------------------------------------------------------------------
 
     def revalidate(self, rows: Iterable[int]) -> None:
-        """Recompute the given rows after edits, then the checks that compare rows."""
+        """Recompute the given rows after edits, and the rows their duplicates touch."""
         changed = np.unique(np.fromiter((int(r) for r in rows), dtype=np.int64))
         if len(changed) == 0:
             return
         if len(changed) > self.sheet.row_count // 4:
             self._validate_all()
             return
+        m = self.mapping
+        self._client_ids = None
+        self._lists = None
         self._check_numbers(changed)
         self._check_keys(changed)
-        if self.mapping.client_identifier:
+        if m.client_identifier:
             self._check_id_cells(changed)
-        if self.mapping.start_time.kind == "column":
+        times_read_again = False
+        if m.start_time.kind == "column":
             if self._column_times is None or self._column_times.question is not None:
                 self._read_time_column(None)  # an edit may settle the day/month order
+                times_read_again = True
             else:
                 self._read_time_column(changed)
-        self._client_ids = None
-        self._lists = None
-        self._cross_row_checks()
+        self._set_primary(changed)
+        affected = [changed, self._update_duplicates(changed)]
+        if m.client_identifier:
+            affected.append(self._update_id_duplicates(changed))
+        self._check_size(changed)
+        if times_read_again or m.start_time.kind == "spread":
+            self._place_start_times(None)  # waves follow the sendable rows, which may have changed
+            self._recompute_levels(None)
+        else:
+            self._place_start_times(changed)
+            self._recompute_levels(np.unique(np.concatenate(affected)))
 
     def _validate_all(self) -> None:
-        self.mapping.check_columns(self.sheet.headers)
+        m = self.mapping
+        m.check_columns(self.sheet.headers)
         self._checks = {}
         self.questions = []
-        self._check_numbers(None)
-        self._check_keys(None)
-        if self.mapping.client_identifier:
-            self._check_id_cells(None)
-        if self.mapping.start_time.kind == "column":
-            self._read_time_column(None)
-        self._check_hidden()
         self._client_ids = None
         self._lists = None
-        self._cross_row_checks()
+        self._check_numbers(None)
+        self._check_keys(None)
+        if m.client_identifier:
+            self._check_id_cells(None)
+        if m.start_time.kind == "column":
+            self._read_time_column(None)
+        self._check_hidden()
+        self._set_primary(None)
+        self._update_duplicates(None)
+        if m.client_identifier:
+            self._update_id_duplicates(None)
+        self._check_size(None)
+        self._place_start_times(None)
+        self._recompute_levels(None)
 
     def _check_numbers(self, rows: np.ndarray | None) -> None:
         m = self.mapping
@@ -286,13 +293,35 @@ class Plan:
             else:
                 self.numbers[i][rows] = digits
                 self._number_issues[i][rows] = issues
+        if rows is not None:
+            return
         for i, column in enumerate(m.contact_numbers):
-            self._checks[f"number:{i}"] = _Check(
-                column,
-                self._number_issues[i],
-                _PRIMARY_LEVELS if i == 0 else _ALTERNATE_LEVELS,
-                self._explain_number(i),
-            )
+            if i == 0:
+                # The main number's codes also say when an alternate stands in for it.
+                self._primary_codes = self._number_issues[0].copy()
+                levels = _PRIMARY_LEVELS.copy()
+                levels[_PRIMARY_EMPTY_BUT_ALTERNATE] = Level.WARNING
+                self._checks["number:0"] = _Check(column, self._primary_codes, levels, self._explain_number(0))
+            else:
+                self._checks[f"number:{i}"] = _Check(column, self._number_issues[i], _ALTERNATE_LEVELS, self._explain_number(i))
+
+    def _set_primary(self, rows: np.ndarray | None) -> None:
+        """The main number, or the first alternate that can be dialled when it is empty."""
+        where = slice(None) if rows is None else rows
+        primary = self.numbers[0][where].copy()
+        codes = self._number_issues[0][where].copy()
+        if len(self.numbers) > 1:
+            empty = codes == NumberIssue.EMPTY
+            for column in self.numbers[1:]:
+                alternate = column[where]
+                take = empty & (primary == "") & (alternate != "")
+                primary[take] = alternate[take]
+            codes[empty & (primary != "")] = _PRIMARY_EMPTY_BUT_ALTERNATE
+        if rows is None:
+            self._primary = primary
+        else:
+            self._primary[rows] = primary
+        self._primary_codes[where] = codes
 
     def _explain_number(self, index: int) -> Callable[[int, int], str]:
         column = self.mapping.contact_numbers[index]
@@ -382,53 +411,42 @@ class Plan:
 
     # --- checks that compare rows -------------------------------------------------------
 
-    def _cross_row_checks(self) -> None:
+    def _update_duplicates(self, rows: np.ndarray | None) -> np.ndarray:
+        """The same customer number twice: the later rows wait, naming the first."""
         m = self.mapping
-        n = self.sheet.row_count
-        self.questions = [q for q in self.questions if not q.startswith("The dates in column")]
+        if rows is None:
+            self._duplicates = FirstSeen(self._primary, self._primary != "")
+            codes = self._duplicates.is_later().astype(np.int8) * _DUPLICATE
+            self._checks["duplicate"] = _Check(
+                m.contact_numbers[0], codes,
+                _level_table({_DUPLICATE: Level.WARNING if m.allow_duplicates else Level.ERROR}),
+                self._explain_duplicate(),
+            )
+            return np.arange(self.sheet.row_count)
+        values = self._primary[rows]
+        affected = self._duplicates.update(rows, values, values != "")
+        self._checks["duplicate"].codes[affected] = self._duplicates.is_later(affected).astype(np.int8) * _DUPLICATE
+        return affected
 
-        # The main number, or the first alternate that can be dialled when it is empty.
-        primary = self.numbers[0].copy()
-        primary_codes = self._number_issues[0].copy()
-        if len(self.numbers) > 1:
-            empty = primary_codes == NumberIssue.EMPTY
-            for alternate in self.numbers[1:]:
-                take = empty & (primary == "") & (alternate != "")
-                primary[take] = alternate[take]
-            primary_codes[empty & (primary != "")] = _PRIMARY_EMPTY_BUT_ALTERNATE
-        self._primary = primary
-        check = self._checks["number:0"]
-        check.codes = primary_codes
-        check.levels = check.levels.copy()
-        check.levels[_PRIMARY_EMPTY_BUT_ALTERNATE] = Level.WARNING
-
-        # The same customer number twice: the later rows wait, naming the first.
-        first = _first_occurrence(primary, primary != "")
-        duplicate = (first >= 0) & (first != np.arange(n))
-        self._checks["duplicate"] = _Check(
-            m.contact_numbers[0], duplicate.astype(np.int8) * _DUPLICATE,
-            _level_table({_DUPLICATE: Level.WARNING if m.allow_duplicates else Level.ERROR}),
-            self._explain_duplicate(first), cross_row=True,
-        )
-
-        if m.client_identifier:
-            texts = self._id_texts
-            codes = self._id_codes.copy()
-            first_id = _first_occurrence(texts, codes == 0)
-            codes[(first_id >= 0) & (first_id != np.arange(n))] = _ID_DUPLICATE
+    def _update_id_duplicates(self, rows: np.ndarray | None) -> np.ndarray:
+        m = self.mapping
+        if rows is None:
+            self._id_duplicates = FirstSeen(self._id_texts, self._id_codes == 0)
+            codes = np.where(self._id_duplicates.is_later(), _ID_DUPLICATE, self._id_codes).astype(np.int8)
             self._checks["id"] = _Check(
                 m.client_identifier, codes,
                 _level_table({_ID_EMPTY: Level.ERROR, _ID_DUPLICATE: Level.ERROR, _ID_DAMAGED: Level.ERROR, _ID_EXCEL_ERROR: Level.ERROR}),
-                self._explain_id(first_id),
+                self._explain_id(),
             )
+            return np.arange(self.sheet.row_count)
+        affected = self._id_duplicates.update(rows, self._id_texts[rows], self._id_codes[rows] == 0)
+        later = self._id_duplicates.is_later(affected)
+        self._checks["id"].codes[affected] = np.where(later, _ID_DUPLICATE, self._id_codes[affected])
+        return affected
 
-        self._check_size()
-        self._place_start_times()
-        self._recompute_levels()
-
-    def _explain_duplicate(self, first: np.ndarray) -> Callable[[int, int], str]:
+    def _explain_duplicate(self) -> Callable[[int, int], str]:
         def explain(row: int, code: int) -> str:
-            other = int(first[row])
+            other = int(self._duplicates.first[row])
             number = self._primary[row]
             other_row = int(self.sheet.source_rows[other])
             if self.mapping.allow_duplicates:
@@ -440,7 +458,7 @@ class Plan:
 
         return explain
 
-    def _explain_id(self, first: np.ndarray) -> Callable[[int, int], str]:
+    def _explain_id(self) -> Callable[[int, int], str]:
         def explain(row: int, code: int) -> str:
             text = str(self.sheet.data[self.mapping.client_identifier].iat[row])
             if code == _ID_EMPTY:
@@ -449,40 +467,56 @@ class Plan:
                 return f"'{text}' is a number with more than 15 digits, so Excel has already changed its last digits. Format the column as Text and type it again."
             if code == _ID_EXCEL_ERROR:
                 return f"shows the Excel error '{text}' instead of an identifier. Fix the formula or type the identifier."
-            other_row = int(self.sheet.source_rows[int(first[row])])
+            other_row = int(self.sheet.source_rows[int(self._id_duplicates.first[row])])
             return f"the identifier '{self._id_texts[row]}' is also on row {other_row}. Every call needs its own identifier: change one of them."
 
         return explain
 
-    def _check_size(self) -> None:
+    def _check_size(self, rows: np.ndarray | None) -> None:
+        """A row whose flow variables alone exceed a request can never be sent."""
         n = self.sheet.row_count
-        codes = np.zeros(n, dtype=np.int8)
-        if self.mapping.keys:
-            total = np.zeros(n, dtype=np.int64)
-            for column in self.mapping.keys.values():
-                total += np.fromiter(map(len, _texts(self.sheet, column)), dtype=np.int64, count=n)
-            head, tail = envelope("TEST", "x" * 64, "x" * 8)
-            room = MAX_BODY_BYTES - len(head) - len(tail)
-            for row in np.flatnonzero(total > _LARGE_ROW_CHARS).tolist():
-                if len(self._build_call_for_size(row).encode()) > room:
-                    codes[row] = _TOO_LARGE
-        self._checks["size"] = _Check(
-            None, codes, _level_table({_TOO_LARGE: Level.ERROR}),
-            lambda row, code: f"the flow variable values are too long: this call alone is larger than a request may be ({MAX_BODY_BYTES:,} bytes). Shorten them.",
-            cross_row=True,
-        )
+        if rows is None:
+            self._checks["size"] = _Check(
+                None, np.zeros(n, dtype=np.int8), _level_table({_TOO_LARGE: Level.ERROR}),
+                lambda row, code: f"the flow variable values are too long: this call alone is larger than a request may be ({MAX_BODY_BYTES:,} bytes). Shorten them.",
+            )
+        if not self.mapping.keys:
+            return
+        codes = self._checks["size"].codes
+        targets = np.arange(n) if rows is None else rows
+        total = np.zeros(len(targets), dtype=np.int64)
+        for column in self.mapping.keys.values():
+            total += np.fromiter(map(len, _texts(self.sheet, column, rows)), dtype=np.int64, count=len(targets))
+        codes[targets] = 0
+        head, tail = envelope("TEST", "x" * 64, "x" * 8)
+        room = MAX_BODY_BYTES - len(head) - len(tail)
+        for row in targets[total > _LARGE_ROW_CHARS].tolist():
+            if len(self._build_call_for_size(row).encode()) > room:
+                codes[row] = _TOO_LARGE
 
     def _build_call_for_size(self, row: int) -> Call:
         data = self.sheet.data
         keys = tuple((name, str(data[column].iat[row])) for name, column in self.mapping.keys.items())
         return Call("x" * 64, "2000-01-01T00:00:00+05:30", self.contact_numbers(row), keys)
 
-    def _place_start_times(self) -> None:
+    def _place_start_times(self, rows: np.ndarray | None) -> None:
         m = self.mapping
         st = m.start_time
+        if rows is not None:
+            if st.kind == "column":
+                ct = self._column_times
+                assert ct is not None
+                self.start_times[rows] = ct.iso[rows]
+                self._epoch[rows] = ct.epoch[rows]
+                codes = self._column_time_codes(ct.issues[rows], ct.epoch[rows], ct.local_day[rows])
+                self._checks["time"].codes[rows] = codes
+                self._time_ok[rows] = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
+            self._check_hours(rows)
+            return
+
         n = self.sheet.row_count
         zone = ZoneInfo(m.timezone)
-        codes = np.zeros(n, dtype=np.int8)
+        self.questions = [q for q in self.questions if not q.startswith("The dates in column")]
         if st.kind == "column":
             ct = self._column_times
             assert ct is not None
@@ -490,11 +524,7 @@ class Plan:
                 self.questions.append(ct.question)
             self.start_times = ct.iso.copy()
             self._epoch = ct.epoch.copy()
-            codes[:] = ct.issues
-            valid = codes == 0
-            past = times.past_issues(ct.epoch, ct.local_day, valid, self.now, m.timezone)
-            codes[valid & (past != 0)] = past[valid & (past != 0)]
-            self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
+            codes = self._column_time_codes(ct.issues, ct.epoch, ct.local_day)
             texts = _texts(self.sheet, st.column)
             column = st.column
         else:
@@ -506,20 +536,20 @@ class Plan:
             iso = times.to_iso(moment)
             self.start_times = np.full(n, iso, dtype=object)
             self._epoch = np.full(n, int(moment.timestamp()), dtype=np.int64)
+            codes = np.zeros(n, dtype=np.int8)
             if st.kind != "now":
-                past = times.past_issues(
+                codes[:] = times.past_issues(
                     self._epoch[:1], np.array([moment.date().toordinal()]), np.array([True]), self.now, m.timezone
                 )[0]
-                codes[:] = past
-            self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
             texts = np.full(n, iso, dtype=object)
             column = None
+        self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
         self._checks["time"] = _Check(column, codes, _TIME_LEVELS, self._explain_time(texts))
-        self._recompute_levels()
 
         if st.kind == "spread" and n:
             # Waves, in sheet order of the rows that will really be sent.
             assert st.at is not None and st.spread_calls and st.spread_every_minutes
+            self._recompute_levels(None)
             order = np.flatnonzero(self.levels < Level.ERROR)
             waves = np.arange(len(order)) // st.spread_calls
             wave_count = int(waves.max()) + 1 if len(waves) else 0
@@ -529,22 +559,37 @@ class Plan:
             wave_epoch = np.array([int(x.timestamp()) for x in moments] or [0], dtype=np.int64)
             self.start_times[order] = wave_iso[waves]
             self._epoch[order] = wave_epoch[waves]
+        self._check_hours(None)
 
-        # Outside calling hours where the customer is (India), as a warning.
+    def _column_time_codes(self, issues: np.ndarray, epoch: np.ndarray, local_day: np.ndarray) -> np.ndarray:
+        codes = issues.astype(np.int8).copy()
+        valid = codes == 0
+        past = times.past_issues(epoch, local_day, valid, self.now, self.mapping.timezone)
+        late = valid & (past != 0)
+        codes[late] = past[late]
+        return codes
+
+    def _check_hours(self, rows: np.ndarray | None) -> None:
+        """Outside calling hours where the customer is (India), as a warning."""
+        m = self.mapping
+        where = slice(None) if rows is None else rows
+        primary = self._primary[where]
         if m.default_country == "IN" and not m.allow_other_countries:
-            indian = np.ones(n, dtype=bool)  # every number that passed is Indian
+            indian = np.ones(len(primary), dtype=bool)  # every number that passed is Indian
         else:
-            indian = np.fromiter((p.startswith("91") or p == "" for p in self._primary.tolist()), dtype=bool, count=n)
-        late = times.outside_hours(self._epoch, self._time_ok & indian)
-        hours = late.astype(np.int8) * int(TimeIssue.OUTSIDE_HOURS)
+            indian = np.fromiter((p.startswith("91") or p == "" for p in primary.tolist()), dtype=bool, count=len(primary))
+        late = times.outside_hours(self._epoch[where], self._time_ok[where] & indian)
+        codes = late.astype(np.int8) * int(TimeIssue.OUTSIDE_HOURS)
+        if rows is not None:
+            self._checks["hours"].codes[rows] = codes
+            return
         self._checks["hours"] = _Check(
-            st.column if st.kind == "column" else None, hours, _TIME_LEVELS,
+            m.start_time.column if m.start_time.kind == "column" else None, codes, _TIME_LEVELS,
             lambda row, code: times.describe(code, _local_text(self.start_times[row]), zone_name=m.timezone, sent=_india_text(int(self._epoch[row]))),
-            cross_row=True,
         )
 
     def _explain_time(self, texts: np.ndarray) -> Callable[[int, int], str]:
-        column = self.mapping.start_time.column
+        column = self.mapping.start_time.column if self.mapping.start_time.kind == "column" else None
 
         def explain(row: int, code: int) -> str:
             text = str(texts[row]) if column is None else str(self.sheet.data[column].iat[row])
@@ -557,11 +602,17 @@ class Plan:
 
         return explain
 
-    def _recompute_levels(self) -> None:
-        levels = np.zeros(self.sheet.row_count, dtype=np.int8)
+    def _recompute_levels(self, rows: np.ndarray | None) -> None:
+        if rows is None:
+            levels = np.zeros(self.sheet.row_count, dtype=np.int8)
+            for check in self._checks.values():
+                np.maximum(levels, check.levels[check.codes], out=levels)
+            self.levels = levels
+            return
+        levels = np.zeros(len(rows), dtype=np.int8)
         for check in self._checks.values():
-            np.maximum(levels, check.levels[check.codes], out=levels)
-        self.levels = levels
+            np.maximum(levels, check.levels[check.codes[rows]], out=levels)
+        self.levels[rows] = levels
 
     # --- generated identifiers -----------------------------------------------------------
 

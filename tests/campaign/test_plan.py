@@ -249,3 +249,39 @@ def test_preview_shows_the_first_request_with_the_security_id_hidden():
     assert secret not in text and "WXYZ" in text
     body = json.loads(text)
     assert [c["contact-numbers"] for c in body["calls"]] == [["919000000001"], ["919000000002"]]
+
+
+@pytest.mark.parametrize("start_kind, edited", [("at", 3), ("column", 3), ("spread", 3), ("at", 40)])
+def test_revalidating_edited_rows_gives_what_a_fresh_plan_gives(start_kind, edited):
+    rng = np.random.default_rng(5)
+    n = 300
+    pool = ["9000000001", "9000000002", "+91 90000 00003", "12345", "", "9000000004", "9.18E+11"]
+    ids = ["A", "B", "C", "D", ""]
+    when = ["2026-12-01 10:30", "2026-12-02 22:00", "2026-11-20 10:00", "garbage", "2026-11-27 09:30"]
+    columns = {
+        "ID": [f"{rng.choice(ids)}{i % 150}" for i in range(n)],
+        "Mobile": [str(rng.choice(pool)) if i % 3 else str(9100000000 + i) for i in range(n)],
+        "Alt": [str(rng.choice(pool)) for _ in range(n)],
+        "Call At": [str(rng.choice(when)) for _ in range(n)],
+        "Name": ["x"] * n,
+    }
+    starts = {
+        "at": at(),
+        "column": StartTime(kind="column", column="Call At"),
+        "spread": StartTime(kind="spread", at=LATER, spread_calls=7, spread_every_minutes=30),
+    }
+    mapping = Mapping(contact_numbers=["Mobile", "Alt"], client_identifier="ID", start_time=starts[start_kind], keys={"Name": "Name"})
+    sheet = make_sheet(columns)
+    plan = plan_campaign(sheet, mapping, now=NOW)
+    for _ in range(12):
+        rows = rng.choice(n, size=edited, replace=False)
+        for row in rows:
+            sheet.data.iat[int(row), 1] = str(rng.choice(pool))
+            sheet.data.iat[int(row), 0] = f"{rng.choice(ids)}{rng.integers(0, 150)}"
+            sheet.data.iat[int(row), 3] = str(rng.choice(when))
+            sheet.kinds.iat[int(row), 1] = CellKind.TEXT
+        plan.revalidate(rows.tolist())
+        fresh = plan_campaign(sheet, mapping, now=NOW)
+        assert plan.levels.tolist() == fresh.levels.tolist()
+        assert list(plan.all_problems()) == list(fresh.all_problems())
+        assert plan.start_times.tolist() == fresh.start_times.tolist()
