@@ -507,6 +507,25 @@ class Journal:
                 "JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=? GROUP BY s.base_id",
                 (flow_id,),))
 
+    def calls_sent_within(self, flow_id: str, seconds: float) -> int:
+        """Calls in requests to this flow that left in the last ``seconds`` (any program run),
+        so that a restarted send does not burst above the rate limit."""
+        now = datetime.now().astimezone()
+        total = 0
+        for at, calls in self._query(
+            "SELECT r.intent_at, r.call_count FROM requests r JOIN campaigns c ON c.id = r.campaign_id "
+            "WHERE c.flow_id=? ORDER BY r.id DESC LIMIT 500",
+            (flow_id,),
+        ):
+            try:
+                age = (now - datetime.fromisoformat(at)).total_seconds()
+            except ValueError:
+                continue
+            if age > seconds:
+                break
+            total += calls
+        return total
+
     def body_seen(self, body_sha256: str) -> bool:
         """Whether a request with exactly these bytes was ever recorded."""
         return bool(self._query("SELECT 1 FROM requests WHERE body_sha256=? LIMIT 1", (body_sha256,)))

@@ -286,6 +286,12 @@ class Submission:
         self._cancel = cancel
         accepted = 0
         done = 0
+        if limiter is not None and getattr(limiter, "calls_per_minute", None):
+            # Calls sent in the last minute by an earlier run (or a run that crashed) still
+            # count against the limit; counting them as sent just now errs on the safe side.
+            recent = self.journal.calls_sent_within(self.target.flow_id, 60.0)
+            if recent:
+                limiter.record(min(recent, limiter.calls_per_minute))
         try:
             for index, rows in enumerate(self.batches):
                 if cancel.is_set():

@@ -251,3 +251,20 @@ def test_limiter_keeps_every_minute_under_the_rate(sandbox, journal):
     for t in times:  # calls (500 per request) started in any 60 s window
         assert 500 * sum(1 for u in times if t - 60 < u <= t) <= 1000
     assert times[-1] >= 120
+
+
+def test_a_restarted_send_does_not_burst_above_the_rate(sandbox, journal):
+    plan = SimplePlan(contact_sheet(1500))
+    send(plan, journal, sandbox.url, rows=range(500))  # the first run: 500 calls just now
+    clock = [0.0]
+    limiter = RateLimiter(1000, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s))
+    times: list[float] = []
+
+    class Timed(Client):
+        def post(self, body):
+            times.append(clock[0])
+            return super().post(body)
+
+    send(plan, journal, sandbox.url, client=Timed(sandbox.url), limiter=limiter)
+    # 500 more fit in this minute; the next 500 wait for the first run's minute to pass
+    assert times[0] == 0.0 and times[1] >= 60.0
