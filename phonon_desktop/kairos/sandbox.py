@@ -397,6 +397,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number: use 1 to 65535 (0 picks a free one)")
+    return port
+
+
 def main(argv: list[str]) -> int:
     """`phonon-desktop sandbox`: run the practice server until Ctrl+C."""
     parser = argparse.ArgumentParser(
@@ -404,7 +414,7 @@ def main(argv: list[str]) -> int:
         description="Run a practice Kairos server on this computer. It answers like Phonon's "
         "outbound API but calls no one.",
     )
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT,
                         help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free one)")
     parser.add_argument("--mode", choices=("realtime", "bulk"), default="realtime",
                         help="answer like the real-time endpoint (default) or the bulk one")
@@ -419,13 +429,13 @@ def main(argv: list[str]) -> int:
         sandbox.start()
     except OSError as exc:
         print(f"The sandbox could not listen on port {args.port} ({exc.strerror or exc}). "
-              "Another program may be using it: choose another with --port.", flush=True)
+              "Another program may be using it: choose another with --port.", file=sys.stderr, flush=True)
         return 2
-    print(f"Phonon sandbox ({args.mode}) listening at {sandbox.url}", flush=True)
-    print(f"Demo flow id:     {DEMO_FLOW_ID}", flush=True)
-    print(f"Demo security id: {DEMO_SECURITY_ID}", flush=True)
-    print("It calls no one. Press Ctrl+C to stop.", flush=True)
     try:
+        print(f"Phonon sandbox ({args.mode}) listening at {sandbox.url}", flush=True)
+        print(f"Demo flow id:     {DEMO_FLOW_ID}", flush=True)
+        print(f"Demo security id: {DEMO_SECURITY_ID}", flush=True)
+        print("It calls no one. Press Ctrl+C to stop.", flush=True)
         while True:
             time.sleep(0.5)
     except KeyboardInterrupt:
