@@ -155,6 +155,7 @@ def test_a_proxy_from_the_environment_is_used_and_its_refusal_is_not_sent(monkey
 
     with FaultServer(refuse_tunnel) as proxy:
         monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.delenv("https_proxy", raising=False)
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
         answer = Client(REALTIME_URL).post(BODY)
@@ -329,3 +330,26 @@ def test_a_read_timeout_over_tls_after_sending_stays_unconfirmed(tls_server_cont
         answer = Client(server.url("https"), connect_timeout=5, read_timeout=0.3).post(BODY)
     assert answer.delivery is Delivery.MAYBE_RECEIVED
     assert len(server.requests) == 1
+
+
+def test_a_connection_reset_after_the_request_was_read_is_unconfirmed():
+    import struct
+
+    def reset(conn, server):
+        server.got(conn)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    with FaultServer(reset) as server:
+        answer = Client(server.url()).post(BODY)
+    assert answer.delivery is Delivery.MAYBE_RECEIVED and len(server.requests) == 1
+
+
+def test_an_answer_cut_off_midway_is_unconfirmed():
+    def truncated(conn, server):
+        server.got(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n20\r\n{\"api-response-code\": 200")
+
+    with FaultServer(truncated) as server:
+        answer = Client(server.url()).post(BODY)
+    assert answer.outcome is Outcome.UNKNOWN and answer.delivery is Delivery.MAYBE_RECEIVED
