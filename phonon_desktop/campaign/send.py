@@ -239,9 +239,9 @@ class Submission:
                 SendEntry(row, base, sent_call.client_identifier, sig, encoded.decode("utf-8"), attempt)
             )
         head, tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
-        ranges = plan_batches(
-            [len(c) for c in self._calls], len(head) + len(tail), max_calls=max(1, min(per_request, MAX_CALLS_PER_REQUEST))
-        )
+        # A request may not carry more calls than the rate limit allows in a whole minute.
+        limit = min(per_request, MAX_CALLS_PER_REQUEST, self.target.rate_per_minute or MAX_CALLS_PER_REQUEST)
+        ranges = plan_batches([len(c) for c in self._calls], len(head) + len(tail), max_calls=max(1, limit))
         rows_arr = np.asarray(keep_rows, dtype=np.int64)
         self._ranges = ranges
         self.batches = [rows_arr[r.start : r.stop] for r in ranges]

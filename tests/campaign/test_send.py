@@ -164,3 +164,10 @@ def test_second_submit_of_the_same_flow_is_refused_while_one_runs(journal, tmp_p
 
 def test_target_repr_hides_the_security_id():
     assert CANARY not in repr(target()) and CANARY[-4:] in repr(target())
+
+
+def test_requests_never_carry_more_calls_than_the_rate_allows_in_a_minute(journal):
+    slow = FlowTarget(flow_id=FLOW, security_id=CANARY, url="http://127.0.0.1:9/x", rate_per_minute=120)
+    sub = Submission.prepare(SimplePlan(contact_sheet(300)), slow, journal)
+    assert [len(b) for b in sub.batches] == [120, 120, 60]
+    sub.release()
