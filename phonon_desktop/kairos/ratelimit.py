@@ -88,14 +88,23 @@ class RateLimiter:
                 return max(hold, when + WINDOW_SECONDS - now)
         return hold  # not reached: the window holds at most `limit` calls
 
-    def record(self, n_calls: int) -> None:
-        """Count ``n_calls`` as sent now (use after sending without acquire())."""
+    def record(self, n_calls: int, *, seconds_ago: float = 0.0) -> None:
+        """Count ``n_calls`` as sent now, or ``seconds_ago`` (use after sending without
+        acquire(), or at start-up to replay the last minute's sends from the journal so a
+        restart cannot burst above the limit)."""
         if n_calls <= 0:
             return
         with self._lock:
             now = self._clock()
+            when = now - max(0.0, seconds_ago)
+            if now >= when + WINDOW_SECONDS:
+                return
             self._forget_old(now)
-            self._sent.append((now, n_calls))
+            # Keep the history ordered by time: the wait computation walks it oldest first.
+            at = len(self._sent)
+            while at > 0 and self._sent[at - 1][0] > when:
+                at -= 1
+            self._sent.insert(at, (when, n_calls))
             self._in_window += n_calls
 
     def hold_for(self, seconds: float) -> None:

@@ -162,3 +162,14 @@ def test_threads_sharing_a_limiter_never_exceed_it():
         t.join()
     assert len(sent) == 40
     assert rl.calls_in_window() <= 50
+
+
+def test_sends_replayed_after_a_restart_count_against_the_window():
+    clock = FakeClock()
+    rl = limiter(500, clock)
+    rl.record(300, seconds_ago=50)  # from the journal of the previous run
+    rl.record(200, seconds_ago=20)
+    rl.record(999, seconds_ago=61)  # too old to matter
+    assert rl.calls_in_window() == 500
+    assert rl.wait_time(100) == pytest.approx(10.0)
+    assert rl.wait_time(400) == pytest.approx(40.0)
