@@ -132,6 +132,22 @@ class Plan:
             self._client_ids = self._generate_ids()
         return self._client_ids
 
+    @property
+    def day_order_question(self) -> str | None:
+        """The day/month question for the start time column, while it is not answered."""
+        ct = self._column_times
+        return ct.question if ct is not None and self.mapping.start_time.kind == "column" else None
+
+    def set_now(self, now: datetime) -> None:
+        """Judge start times against a new "now": for a plan kept open for hours (past midnight
+        an earlier start becomes an error) and for "now" starts, which take this time."""
+        if now.tzinfo is None:
+            raise ValueError("now must carry a time zone")
+        self.now = now
+        self._lists = None
+        self._place_start_times(None)
+        self._recompute_levels(None)
+
     def problems_for(self, row: int) -> list[Problem]:
         out = []
         source = int(self.sheet.source_rows[row]) if len(self.sheet.source_rows) > row else row + 1
@@ -539,7 +555,7 @@ class Plan:
             codes = np.zeros(n, dtype=np.int8)
             if st.kind != "now":
                 codes[:] = times.past_issues(
-                    self._epoch[:1], np.array([moment.date().toordinal()]), np.array([True]), self.now, m.timezone
+                    np.array([int(moment.timestamp())]), np.array([moment.date().toordinal()]), np.array([True]), self.now, m.timezone
                 )[0]
             texts = np.full(n, iso, dtype=object)
             column = None

@@ -147,7 +147,7 @@ def test_start_times_from_a_column_with_an_unsettled_order_wait_for_the_answer()
     sheet = make_sheet(columns)
     mapping = Mapping(contact_numbers=["Mobile"], start_time=StartTime(kind="column", column="Call At"))
     waiting = plan_campaign(sheet, mapping, now=NOW)
-    assert waiting.counts()["errors"] == 2 and len(waiting.questions) == 1
+    assert waiting.counts()["errors"] == 2 and waiting.questions == [waiting.day_order_question]
     answered = plan_campaign(sheet, mapping, now=NOW, day_first=True)
     assert answered.questions == [] and answered.counts()["ready"] == 2
     assert answered.start_times.tolist() == ["2026-12-01T10:30:00+05:30", "2026-12-02T11:00:00+05:30"]
@@ -285,3 +285,30 @@ def test_revalidating_edited_rows_gives_what_a_fresh_plan_gives(start_kind, edit
         assert plan.levels.tolist() == fresh.levels.tolist()
         assert list(plan.all_problems()) == list(fresh.all_problems())
         assert plan.start_times.tolist() == fresh.start_times.tolist()
+
+
+def test_a_plan_kept_open_past_midnight_judges_start_times_again():
+    plan = plan_of({"Mobile": ["9000000001"]}, start_time=at(NOW.replace(hour=18)))
+    assert plan.levels.tolist() == [Level.OK]
+    plan.set_now(NOW + timedelta(days=1))
+    assert plan.levels.tolist() == [Level.ERROR]
+    assert "date that has passed" in messages(plan)[0]
+
+
+def test_now_starts_take_the_time_the_plan_is_judged_at():
+    plan = plan_of({"Mobile": ["9000000001"]}, start_time=StartTime.now())
+    assert plan.call(0).start_time == "2026-11-27T11:00:00+05:30"
+    plan.set_now(NOW + timedelta(minutes=5, seconds=7))
+    assert plan.call(0).start_time == "2026-11-27T11:05:07+05:30"
+
+
+@pytest.mark.parametrize("kind", ["now", "at", "spread", "column"])
+def test_an_empty_sheet_plans_to_nothing_without_failing(kind):
+    starts = {
+        "now": StartTime.now(), "at": at(), "column": StartTime(kind="column", column="Call At"),
+        "spread": StartTime(kind="spread", at=LATER, spread_calls=5, spread_every_minutes=5),
+    }
+    plan = plan_of({"Mobile": [], "Call At": []}, start_time=starts[kind])
+    assert plan.counts() == {"ready": 0, "warnings": 0, "errors": 0}
+    assert batches_for(plan, plan.sendable_rows(), api_version="1.0", flow_id="ABCD1234") == []
+    assert plan.day_order_question is None
