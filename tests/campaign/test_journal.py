@@ -58,6 +58,19 @@ def test_damaged_journal_is_refused_not_replaced(tmp_path):
     assert path.stat().st_size == size  # left as it was, for checking
 
 
+@pytest.mark.parametrize("kept", [0.9, 0.5, 0.05])
+def test_truncated_journal_is_refused(tmp_path, kept):
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path) as j:
+        c = j.campaign_for("fp", {}, FLOW, "realtime", "1.0")
+        for b in range(4):
+            j.record_intent(c, b, f"{b:064d}", 10, "u", entries(300, start=b * 300))
+    os.truncate(path, int(path.stat().st_size * kept))
+    with pytest.raises(JournalError) as err:
+        Journal(path)
+    assert err.value.reason == "corrupt" and "will not send" in err.value.message
+
+
 def test_truncated_or_foreign_file_is_refused(tmp_path):
     path = tmp_path / "journal.sqlite3"
     path.write_bytes(b"this is not a database at all" * 100)

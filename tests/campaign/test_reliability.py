@@ -268,3 +268,26 @@ def test_a_restarted_send_does_not_burst_above_the_rate(sandbox, journal):
     send(plan, journal, sandbox.url, client=Timed(sandbox.url), limiter=limiter)
     # 500 more fit in this minute; the next 500 wait for the first run's minute to pass
     assert times[0] == 0.0 and times[1] >= 60.0
+
+
+def test_429_storm_waits_a_bounded_time_then_stops_not_sent(sandbox, journal):
+    sandbox.inject(*["429:120"] * 6)
+    sleeps = Sleeps()
+    sub, results = send(SimplePlan(contact_sheet(700)), journal, sandbox.url, sleep=sleeps)
+    assert 240 <= sleeps.total <= 300  # honours Retry-After, but never more than 5 minutes in all
+    assert len(results) == 1 and results[0].stop
+    assert statuses(results) == [RowStatus.NOT_SENT] * 500
+    assert len({r.sha256 for r in sandbox.received}) == 1  # only identical bytes were re-sent
+    assert sandbox.accepted_client_ids() == []
+
+
+def test_name_lookup_failure_is_retried_then_not_sent(journal, monkeypatch):
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    sleeps = Sleeps()
+    url = "https://central.example.invalid/kairos-apis/outbound/create"
+    sub, results = send(SimplePlan(contact_sheet(3)), journal, url, sleep=sleeps)
+    assert statuses(results) == [RowStatus.NOT_SENT] * 3
+    assert "name lookup" in results[0].messages[0].lower() and len(sleeps.asked) >= 3

@@ -28,30 +28,75 @@ pytestmark = [
 HERE = Path(__file__).parent
 
 DRIVER = r"""
-import sys
+import os, signal, sys
 sys.path[:0] = [sys.argv[3]]
 from phonon_desktop.campaign.journal import Journal
-from phonon_desktop.campaign.send import FlowTarget, Submission
+from phonon_desktop.campaign.send import FlowTarget, Submission, SubmissionLocked
 from phonon_desktop.kairos.client import Client
 from test_send_kit import CANARY, FLOW, SimplePlan, contact_sheet
+
+# CRASH_AT=after_intent:N / after_record:N kills this process right after the N-th intent or
+# answer is committed, the way a power button or the task manager would.
+where, _, count = os.environ.get("CRASH_AT", "").partition(":")
+if where:
+    name = {"after_intent": "record_intent", "after_record": "record_outcome"}[where]
+    original = getattr(Journal, name)
+    seen = [0]
+
+    def dying(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        if kwargs.get("rows", True):  # answers of intermediate tries carry no rows
+            seen[0] += 1
+        if seen[0] == int(count):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    setattr(Journal, name, dying)
 
 url, journal_path = sys.argv[1], sys.argv[2]
 plan = SimplePlan(contact_sheet(1500))
 with Journal(journal_path) as journal:
-    sub = Submission.prepare(plan, FlowTarget(FLOW, CANARY, url), journal)
+    try:
+        sub = Submission.prepare(plan, FlowTarget(FLOW, CANARY, url), journal,
+                                 resubmit_unconfirmed=bool(os.environ.get("RESUBMIT_UNCONFIRMED")))
+    except SubmissionLocked:
+        print("locked", flush=True)
+        sys.exit(3)
     print("prepared", sub.total_calls, len(sub.skipped), len(sub.held), flush=True)
     for result in sub.run(Client(url, read_timeout=30), None):
         print("batch", result.batch_index, [s.value for s in result.statuses][:1], flush=True)
 """
 
 
-def run_driver(url: str, journal: Path) -> subprocess.Popen:
+def run_driver(url: str, journal: Path, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER, url, str(journal), str(HERE)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **env},
     )
+
+
+def finish(proc: subprocess.Popen) -> tuple[int, str]:
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    return proc.returncode, out
+
+
+def placed_once_and_carried_once(sandbox: Sandbox) -> dict[str, int]:
+    """Numbers placed by the server, asserting none was placed twice or carried by two requests."""
+    placed: dict[str, int] = defaultdict(int)
+    carried: dict[str, set[str]] = defaultdict(set)
+    for rec in sandbox.received:
+        for cid in rec.accepted:
+            placed[cid] += 1
+        for call in rec.calls or []:
+            carried[call["client-identifier"]].add(rec.sha256)
+            carried[call["contact-numbers"][0]].add(rec.sha256)
+    assert {k for k, v in carried.items() if len(v) > 1} == set()
+    assert max(placed.values(), default=1) == 1
+    return placed
 
 
 def test_killed_while_waiting_for_an_answer_then_run_again(tmp_path):
@@ -72,19 +117,45 @@ def test_killed_while_waiting_for_an_answer_then_run_again(tmp_path):
         assert second.returncode == 0, err
         assert out.splitlines()[0] == "prepared 500 500 500"  # batch 3 sent; batch 1 skipped; batch 2 held
 
-        placed: dict[str, int] = defaultdict(int)
-        carried: dict[str, set[str]] = defaultdict(set)
-        for rec in sandbox.received:
-            for cid in rec.accepted:
-                placed[cid] += 1
-            for call in rec.calls or []:
-                carried[call["client-identifier"]].add(rec.sha256)
-                carried[call["contact-numbers"][0]].add(rec.sha256)
         assert len(sandbox.received) == 3
-        assert {k for k, v in carried.items() if len(v) > 1} == set()
-        assert len(placed) == 1500 and max(placed.values()) == 1
+        assert len(placed_once_and_carried_once(sandbox)) == 1500
 
     with Journal(journal_path) as journal:
         (summary,) = [c for c in journal.campaigns_for_sheet(sheet_fingerprint(contact_sheet(1500)))]
         assert summary.counts == {"accepted": 1000, "unconfirmed": 500}
 
+
+
+def test_killed_after_the_intent_before_the_request_left(tmp_path):
+    journal_path = tmp_path / "journal.sqlite3"
+    with Sandbox() as sandbox:
+        code, _ = finish(run_driver(sandbox.url, journal_path, CRASH_AT="after_intent:2"))
+        assert code == -signal.SIGKILL and len(sandbox.received) == 1
+        code, out = finish(run_driver(sandbox.url, journal_path))
+        assert out.splitlines()[0] == "prepared 500 500 500"  # not re-sent on its own: unconfirmed
+        assert len(placed_once_and_carried_once(sandbox)) == 1000
+        # the operator checked the console (the 500 are not there) and sends exactly those
+        code, out = finish(run_driver(sandbox.url, journal_path, RESUBMIT_UNCONFIRMED="1"))
+        assert out.splitlines()[0] == "prepared 500 1000 0"
+        assert len(placed_once_and_carried_once(sandbox)) == 1500
+
+
+def test_killed_after_the_answer_was_recorded_nothing_is_resent(tmp_path):
+    journal_path = tmp_path / "journal.sqlite3"
+    with Sandbox() as sandbox:
+        code, _ = finish(run_driver(sandbox.url, journal_path, CRASH_AT="after_record:2"))
+        assert code == -signal.SIGKILL and len(sandbox.received) == 2
+        code, out = finish(run_driver(sandbox.url, journal_path))
+        assert out.splitlines()[0] == "prepared 500 1000 0"
+        assert len(placed_once_and_carried_once(sandbox)) == 1500 and len(sandbox.received) == 3
+
+
+def test_two_programs_at_once_only_one_sends(tmp_path):
+    journal_path = tmp_path / "journal.sqlite3"
+    Journal(journal_path).close()  # both find the same existing file
+    with Sandbox(latency=0.3) as sandbox:
+        first, second = run_driver(sandbox.url, journal_path), run_driver(sandbox.url, journal_path)
+        outcomes = sorted([finish(first), finish(second)])
+        assert [code for code, _ in outcomes] == [0, 3]
+        assert outcomes[1][1].strip() == "locked"
+        assert len(placed_once_and_carried_once(sandbox)) == 1500 and len(sandbox.received) == 3
