@@ -1,71 +1,42 @@
 """From a sheet and a mapping to exactly the calls that will be sent, and why some cannot be.
 
 Every check works on whole columns and leaves, per row, a small code (0 = fine) in a
-``_Check``; the level of a row is the worst level of its codes, and the sentences are
+``Check``; the level of a row is the worst level of its codes, and the sentences are
 written only when someone asks for a row's problems. ``Call`` objects are built one row at
 a time when needed, so a million-row plan holds a few arrays, not a million objects.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from enum import IntEnum
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
 
 from phonon_desktop.campaign import numbers as nums
 from phonon_desktop.campaign import times
+from phonon_desktop.campaign.batching import batches_for, preview_request
 from phonon_desktop.campaign.first_seen import FirstSeen
+from phonon_desktop.campaign.ids import generated_ids
 from phonon_desktop.campaign.mapping import Mapping
 from phonon_desktop.campaign.numbers import NumberIssue, clean_text
+from phonon_desktop.campaign.problems import Check, Level, Problem, level_table
 from phonon_desktop.campaign.times import TimeIssue
-from phonon_desktop.kairos.protocol import KEY_PREFIX, MAX_BODY_BYTES, Call, build_body, envelope, mask_secret, plan_batches
+from phonon_desktop.kairos.protocol import KEY_PREFIX, MAX_BODY_BYTES, Call, envelope
 from phonon_desktop.sheets.model import CellKind, Sheet
 
-
-class Level(IntEnum):
-    OK = 0
-    WARNING = 1
-    ERROR = 2
+__all__ = ["Level", "Plan", "Problem", "batches_for", "plan_campaign", "preview_request"]
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int  # 0-based index into sheet.data
-    column: str | None
-    level: Level
-    message: str  # names the cell: "Row 14 (Mobile): '12345' is not a phone number: ..."
-
-
-@dataclass
-class _Check:
-    """One kind of check over all rows: a code per row and what each code means."""
-
-    column: str | None
-    codes: np.ndarray  # int8 per row, 0 = fine
-    levels: np.ndarray  # Level per code value
-    explain: Callable[[int, int], str]  # (row, code) -> the sentence after "Row N (column): "
-
-
-def _level_table(mapping: dict[int, Level]) -> np.ndarray:
-    table = np.zeros(64, dtype=np.int8)
-    for code, level in mapping.items():
-        table[int(code)] = level
-    return table
-
-
-_PRIMARY_LEVELS = _level_table({i: Level.ERROR for i in NumberIssue if i != NumberIssue.OK} | {NumberIssue.LANDLINE: Level.WARNING})
-_ALTERNATE_LEVELS = _level_table({i: Level.WARNING for i in NumberIssue if i not in (NumberIssue.OK, NumberIssue.EMPTY)})
+_PRIMARY_LEVELS = level_table({i: Level.ERROR for i in NumberIssue if i != NumberIssue.OK} | {NumberIssue.LANDLINE: Level.WARNING})
+_ALTERNATE_LEVELS = level_table({i: Level.WARNING for i in NumberIssue if i not in (NumberIssue.OK, NumberIssue.EMPTY)})
 _PRIMARY_EMPTY_BUT_ALTERNATE = 40  # a code beyond NumberIssue: the main number is empty, an alternate is dialled
-_TIME_LEVELS = _level_table({i: Level.ERROR for i in TimeIssue if i != TimeIssue.OK} | {i: Level.WARNING for i in times.TIME_WARNINGS})
+_TIME_LEVELS = level_table({i: Level.ERROR for i in TimeIssue if i != TimeIssue.OK} | {i: Level.WARNING for i in times.TIME_WARNINGS})
 _KEY_ERROR_CELL, _KEY_DAMAGED, _KEY_NO_VALUE = 1, 2, 3
-_KEY_LEVELS = _level_table({1: Level.WARNING, 2: Level.WARNING, 3: Level.WARNING})
+_KEY_LEVELS = level_table({1: Level.WARNING, 2: Level.WARNING, 3: Level.WARNING})
 _ID_EMPTY, _ID_DUPLICATE, _ID_DAMAGED, _ID_EXCEL_ERROR = 1, 2, 3, 4
 _DUPLICATE = 1
 _TOO_LARGE = 1
@@ -120,7 +91,7 @@ class Plan:
         self._column_times: times.ColumnTimes | None = None
         self._client_ids: np.ndarray | None = None
         self._lists: _RowLists | None = None
-        self._checks: dict[str, _Check] = {}
+        self._checks: dict[str, Check] = {}
         self._validate_all()
 
     # --- what others read ---------------------------------------------------------------
@@ -317,9 +288,9 @@ class Plan:
                 self._primary_codes = self._number_issues[0].copy()
                 levels = _PRIMARY_LEVELS.copy()
                 levels[_PRIMARY_EMPTY_BUT_ALTERNATE] = Level.WARNING
-                self._checks["number:0"] = _Check(column, self._primary_codes, levels, self._explain_number(0))
+                self._checks["number:0"] = Check(column, self._primary_codes, levels, self._explain_number(0))
             else:
-                self._checks[f"number:{i}"] = _Check(column, self._number_issues[i], _ALTERNATE_LEVELS, self._explain_number(i))
+                self._checks[f"number:{i}"] = Check(column, self._number_issues[i], _ALTERNATE_LEVELS, self._explain_number(i))
 
     def _set_primary(self, rows: np.ndarray | None) -> None:
         """The main number, or the first alternate that can be dialled when it is empty."""
@@ -364,7 +335,7 @@ class Plan:
             if rows is None or key not in self._checks:
                 full = np.zeros(self.sheet.row_count, dtype=np.int8)
                 full[slice(None) if rows is None else rows] = codes
-                self._checks[key] = _Check(column, full, _KEY_LEVELS, self._explain_key(name, column))
+                self._checks[key] = Check(column, full, _KEY_LEVELS, self._explain_key(name, column))
             else:
                 self._checks[key].codes[rows] = codes
 
@@ -420,8 +391,8 @@ class Plan:
         if hidden is None or not np.any(hidden):
             return
         codes = np.asarray(hidden, dtype=bool).astype(np.int8) * _HIDDEN
-        self._checks["hidden"] = _Check(
-            None, codes, _level_table({_HIDDEN: Level.WARNING}),
+        self._checks["hidden"] = Check(
+            None, codes, level_table({_HIDDEN: Level.WARNING}),
             lambda row, code: "is hidden in Excel; it will be called like the others. Delete the row if it should not be called.",
         )
 
@@ -433,9 +404,9 @@ class Plan:
         if rows is None:
             self._duplicates = FirstSeen(self._primary, self._primary != "")
             codes = self._duplicates.is_later().astype(np.int8) * _DUPLICATE
-            self._checks["duplicate"] = _Check(
+            self._checks["duplicate"] = Check(
                 m.contact_numbers[0], codes,
-                _level_table({_DUPLICATE: Level.WARNING if m.allow_duplicates else Level.ERROR}),
+                level_table({_DUPLICATE: Level.WARNING if m.allow_duplicates else Level.ERROR}),
                 self._explain_duplicate(),
             )
             return np.arange(self.sheet.row_count)
@@ -449,9 +420,9 @@ class Plan:
         if rows is None:
             self._id_duplicates = FirstSeen(self._id_texts, self._id_codes == 0)
             codes = np.where(self._id_duplicates.is_later(), _ID_DUPLICATE, self._id_codes).astype(np.int8)
-            self._checks["id"] = _Check(
+            self._checks["id"] = Check(
                 m.client_identifier, codes,
-                _level_table({_ID_EMPTY: Level.ERROR, _ID_DUPLICATE: Level.ERROR, _ID_DAMAGED: Level.ERROR, _ID_EXCEL_ERROR: Level.ERROR}),
+                level_table({_ID_EMPTY: Level.ERROR, _ID_DUPLICATE: Level.ERROR, _ID_DAMAGED: Level.ERROR, _ID_EXCEL_ERROR: Level.ERROR}),
                 self._explain_id(),
             )
             return np.arange(self.sheet.row_count)
@@ -492,8 +463,8 @@ class Plan:
         """A row whose flow variables alone exceed a request can never be sent."""
         n = self.sheet.row_count
         if rows is None:
-            self._checks["size"] = _Check(
-                None, np.zeros(n, dtype=np.int8), _level_table({_TOO_LARGE: Level.ERROR}),
+            self._checks["size"] = Check(
+                None, np.zeros(n, dtype=np.int8), level_table({_TOO_LARGE: Level.ERROR}),
                 lambda row, code: f"the flow variable values are too long: this call alone is larger than a request may be ({MAX_BODY_BYTES:,} bytes). Shorten them.",
             )
         if not self.mapping.keys:
@@ -560,7 +531,7 @@ class Plan:
             texts = np.full(n, iso, dtype=object)
             column = None
         self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
-        self._checks["time"] = _Check(column, codes, _TIME_LEVELS, self._explain_time(texts))
+        self._checks["time"] = Check(column, codes, _TIME_LEVELS, self._explain_time(texts))
 
         if st.kind == "spread" and n:
             # Waves, in sheet order of the rows that will really be sent.
@@ -599,7 +570,7 @@ class Plan:
         if rows is not None:
             self._checks["hours"].codes[rows] = codes
             return
-        self._checks["hours"] = _Check(
+        self._checks["hours"] = Check(
             m.start_time.column if m.start_time.kind == "column" else None, codes, _TIME_LEVELS,
             lambda row, code: times.describe(code, _local_text(self.start_times[row]), zone_name=m.timezone, sent=_india_text(int(self._epoch[row]))),
         )
@@ -630,33 +601,10 @@ class Plan:
             np.maximum(levels, check.levels[check.codes[rows]], out=levels)
         self.levels[rows] = levels
 
-    # --- generated identifiers -----------------------------------------------------------
-
     def _generate_ids(self) -> np.ndarray:
-        m = self.mapping
-        n = self.sheet.row_count
-        if m.client_identifier:
-            ids = self._id_texts.copy()
-            return ids
-        # The same row content gives the same identifier on every run, so a re-run of the
-        # same sheet is recognised; identical rows get -2, -3, ... in sheet order.
-        columns = [self._primary] + [_texts(self.sheet, c) for c in m.keys.values()]
-        joined = ["\x1f".join(parts) for parts in zip(*(c.tolist() for c in columns))] if n else []
-        ids = np.array(
-            ["PD-" + hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest() for text in joined] or [""],
-            dtype=object,
-        )[:n]
-        codes, uniques = pd.factorize(ids)
-        if len(uniques) < n:
-            order = np.argsort(codes, kind="stable")
-            sorted_codes = codes[order]
-            starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-            rank_sorted = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n]))
-            rank = np.empty(n, dtype=np.int64)
-            rank[order] = rank_sorted
-            for row in np.flatnonzero(rank > 0).tolist():
-                ids[row] = f"{ids[row]}-{rank[row] + 1}"
-        return ids
+        if self.mapping.client_identifier:
+            return self._id_texts.copy()
+        return generated_ids(self._primary, [_texts(self.sheet, c) for c in self.mapping.keys.values()])
 
 
 def _local_text(iso: str) -> str:
@@ -675,25 +623,3 @@ def plan_campaign(sheet: Sheet, mapping: Mapping, *, now: datetime | None = None
     elif now.tzinfo is None:
         raise ValueError("now must carry a time zone")
     return Plan(sheet, mapping, now=now, day_first=day_first)
-
-
-def _sizes(plan: Plan, rows: np.ndarray) -> list[int]:
-    encode = plan.encoded_call
-    return [len(encode(r)) for r in rows.tolist()]
-
-
-def batches_for(plan: Plan, rows: np.ndarray, *, api_version: str, flow_id: str, security_id_length: int = 64) -> list[np.ndarray]:
-    """The rows cut into requests of at most 500 calls and 256 KB, on exact encoded sizes."""
-    rows = np.asarray(rows, dtype=np.int64)
-    head, tail = envelope(api_version, "x" * security_id_length, flow_id)
-    ranges = plan_batches(_sizes(plan, rows), len(head) + len(tail))
-    return [rows[r.start:r.stop] for r in ranges]
-
-
-def preview_request(plan: Plan, rows: np.ndarray, *, api_version: str, flow_id: str, security_id: str | None = None) -> str:
-    """The first request that would be sent, as readable JSON, with the security id hidden."""
-    rows = np.asarray(rows, dtype=np.int64)
-    batches = batches_for(plan, rows, api_version=api_version, flow_id=flow_id)
-    first = batches[0] if batches else rows[:0]
-    body = build_body(api_version, mask_secret(security_id), flow_id, [plan.encoded_call(r) for r in first.tolist()])
-    return json.dumps(json.loads(body), ensure_ascii=False, indent=2)

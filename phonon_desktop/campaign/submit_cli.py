@@ -182,7 +182,7 @@ def dry_run(plan: Plan, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         _say(err, str(exc))
         return EXIT_BAD_INPUT
     if len(rows):
-        from phonon_desktop.kairos.protocol import build_body, envelope
+        from phonon_desktop.kairos.protocol import envelope
 
         head, tail = envelope(args.api_version, "x" * 64, args.flow_id)
         _say(out, f"Would send {_count(len(rows), 'call')} in {_count(len(batches), 'request')} to flow {args.flow_id} "
