@@ -150,7 +150,7 @@ def sniff_kind(path: str | os.PathLike, limits: ReadLimits) -> str:
             path=str(path),
             reason="not_a_sheet",
         )
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _mostly_text(head):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _mostly_text(head) or _utf16_text(head):
         return "text"
     raise SheetError(
         f"“{name}” is not a spreadsheet Phonon Desktop can read"
@@ -159,6 +159,17 @@ def sniff_kind(path: str | os.PathLike, limits: ReadLimits) -> str:
         path=str(path),
         reason="not_a_sheet",
     )
+
+
+def _utf16_text(head: bytes) -> bool:
+    """UTF-16 without its byte-order mark: every other byte of Latin text is zero."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return False
+    for zeros, other in ((odd, even), (even, odd)):
+        if zeros.count(0) * 10 >= len(zeros) * 9 and other.count(0) == 0:
+            return _mostly_text(other)
+    return False
 
 
 def _mostly_text(head: bytes) -> bool:

@@ -8,6 +8,7 @@ operator can meet is a ``SheetError`` with a plain sentence; nothing is half-loa
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -62,23 +63,25 @@ class _Grid:
     text_chunks: list[list[np.ndarray]] = field(default_factory=list)
     kind_chunks: list[list[np.ndarray]] = field(default_factory=list)
     rows: int = 0
-    ragged: list[tuple[int, int]] = field(default_factory=list)  # (row index, cell count)
-
-    @property
-    def width(self) -> int:
-        return len(self.text_chunks)
+    width: int = 0
+    # Cell count of each row in chunks whose rows differ (CSV), and (first, end, width) of
+    # every chunk, to tell the operator which lines were short or long.
+    lengths: dict[int, int] = field(default_factory=dict)
+    chunk_widths: list[tuple[int, int, int]] = field(default_factory=list)
 
     def add(self, chunk: list[list]) -> None:
         widths = set(map(len, chunk))
         width = max(widths)
+        self.chunk_widths.append((self.rows, self.rows + len(chunk), width))
         if len(widths) > 1:
             for offset, row in enumerate(chunk):
+                self.lengths[self.rows + offset] = len(row)
                 if len(row) != width:
-                    self.ragged.append((self.rows + offset, len(row)))
                     chunk[offset] = list(row) + [""] * (width - len(row))
         while len(self.text_chunks) < width:  # a later row is wider: earlier rows are blank there
             self.text_chunks.append([_blank_texts(self.rows)])
             self.kind_chunks.append([np.zeros(self.rows, dtype=np.int8)])
+        self.width = len(self.text_chunks)
         columns = list(zip(*chunk))
         for j in range(len(self.text_chunks)):
             if j < width:
@@ -148,7 +151,7 @@ def _gather(
     if cancelled():
         raise ReadCancelled(path)
     if progress is not None:
-        progress(grid.rows, grid.rows if total is None else max(total, grid.rows))
+        progress(grid.rows, grid.rows)  # done: the bar ends full whatever the estimate was
     return grid
 
 
@@ -269,6 +272,29 @@ def _is_csv(path: str | os.PathLike, kind: str) -> bool:
     return kind == "text"
 
 
+def _plainly(read: Callable[..., object]) -> Callable[..., object]:
+    """Any failure inside a reader of an untrusted file reaches the operator as a SheetError."""
+
+    @functools.wraps(read)
+    def guarded(path: str | os.PathLike, *args: object, **kwargs: object):
+        try:
+            return read(path, *args, **kwargs)
+        except SheetError:
+            raise
+        except MemoryError as exc:
+            raise SheetError(
+                f"“{display_name(path)}” is too large to read on this computer. Split the list "
+                "into smaller files.",
+                path=str(path),
+                reason="too_big",
+            ) from exc
+        except Exception as exc:  # a damaged file can break any parser in its own way
+            raise guard.corrupt_error(path) from exc
+
+    return guarded
+
+
+@_plainly
 def list_sheets(path: str | os.PathLike) -> list[SheetInfo]:
     """Every sheet of the workbook with its size (a CSV file is one sheet)."""
     limits = ReadLimits()
@@ -282,6 +308,7 @@ def list_sheets(path: str | os.PathLike) -> list[SheetInfo]:
         return book.sheet_infos()
 
 
+@_plainly
 def read_workbook(
     path: str | os.PathLike,
     *,
@@ -310,7 +337,7 @@ def read_workbook(
         )
         name = Path(path).stem
         infos = [SheetInfo(name=name, rows=grid.rows, columns=grid.width, has_data=grid.rows > 0)]
-        if not grid.rows:
+        if not any(k.any() for col in grid.kind_chunks for k in col):
             raise _empty_error(path, name)
         result = _build_sheet(
             grid, path=path, name=name, first_column=0, header_row=header_row,
@@ -341,21 +368,33 @@ def _empty_error(path: str | os.PathLike, name: str) -> SheetError:
     )
 
 
+def _row_length(grid: _Grid, row: int) -> int:
+    if row in grid.lengths:
+        return grid.lengths[row]
+    for first, end, width in grid.chunk_widths:
+        if first <= row < end:
+            return width
+    return 0
+
+
 def _note_ragged(grid: _Grid, sheet: Sheet, notes: list[str]) -> None:
-    if not grid.ragged:
+    if not grid.lengths and len({w for _, _, w in grid.chunk_widths}) < 2:
         return
-    header_width = len(sheet.headers)
-    short = [r for r, n in grid.ragged if r + 1 > sheet.header_row and n < header_width]
-    if short:
-        listed = ", ".join(str(r + 1) for r in short[:5]) + (" …" if len(short) > 5 else "")
-        notes.append(
-            f"{len(short):,} line{'s' if len(short) != 1 else ''} ({listed}) had fewer cells than "
-            "the header; the missing cells are left blank."
-        )
-    long = [r for r, n in grid.ragged if n > header_width]
-    if long:
-        listed = ", ".join(str(r + 1) for r in long[:5]) + (" …" if len(long) > 5 else "")
-        notes.append(
-            f"{len(long):,} line{'s' if len(long) != 1 else ''} ({listed}) had more cells than "
-            "the header; the extra cells are shown under “Column …” headers."
-        )
+    header_index = sheet.header_row - 1
+    header_width = _row_length(grid, header_index)
+    short = sorted(r for r, n in grid.lengths.items() if r > header_index and 0 < n < header_width)
+    long = sorted(r for r, n in grid.lengths.items() if n > header_width)
+    uniform_long = [(first, end) for first, end, w in grid.chunk_widths if w > header_width and first not in grid.lengths]
+    long_count = len(long) + sum(end - first for first, end in uniform_long)
+    long = sorted(long + [r for first, end in uniform_long for r in range(first, min(end, first + 5))])
+    for rows, count, fewer in ((short, len(short), True), (long, long_count, False)):
+        if not count:
+            continue
+        listed = ", ".join(str(r + 1) for r in rows[:5]) + (" …" if count > 5 else "")
+        lines = f"{count:,} line{'s' if count != 1 else ''} ({listed})"
+        if fewer:
+            notes.append(f"{lines} had fewer cells than the header; the missing cells are left blank.")
+        else:
+            notes.append(
+                f"{lines} had more cells than the header; the extra cells are shown under “Column …” headers."
+            )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from posixpath import join, normpath
 
 from defusedxml import ElementTree
@@ -78,8 +79,11 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 def declared_size(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
     """Rows and columns from the sheet's <dimension> (for listing big sheets without loading)."""
-    with archive.open(member) as handle:
-        head = handle.read(4096)
+    try:
+        with archive.open(member) as handle:
+            head = handle.read(4096)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        return 0, 0  # the sheet is damaged: reading it will say so in words
     found = _DIMENSION.search(head)
     if not found:
         return 1, 1
@@ -207,7 +211,7 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
                     if pos is not None:
                         style = re.search(rb'\bs="(\d+)"', attrs)
                         extras.zero_padded[pos] = padded_styles.get(style.group(1), 0) if style else 0
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, PermissionError):
             raise guard.locked_error(path) from exc
         raise guard.corrupt_error(path) from exc
@@ -230,7 +234,7 @@ def _last_row(path: str | os.PathLike, archive: zipfile.ZipFile, member: str) ->
             found = _ANY_ROW.findall(chunk)
             if found:
                 last = max(last, max(map(int, found)))
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise guard.corrupt_error(path) from exc
     return last
 
