@@ -291,3 +291,13 @@ def test_name_lookup_failure_is_retried_then_not_sent(journal, monkeypatch):
     sub, results = send(SimplePlan(contact_sheet(3)), journal, url, sleep=sleeps)
     assert statuses(results) == [RowStatus.NOT_SENT] * 3
     assert "name lookup" in results[0].messages[0].lower() and len(sleeps.asked) >= 3
+
+
+def test_the_witness_catches_a_naive_resend_with_changed_bytes(sandbox, journal):
+    """Negative control: re-sending unconfirmed rows with one byte changed is caught."""
+    sandbox.inject("drop")
+    sub, results = send(SimplePlan(contact_sheet(3)), journal, sandbox.url)
+    naive = sandbox.received[0].body.replace(b'"calls":[', b'"calls": [')
+    Client(sandbox.url).post(naive)
+    with pytest.raises(AssertionError):
+        assert_nobody_in_two_requests(sandbox)
