@@ -34,6 +34,7 @@ class NumberIssue(IntEnum):
     OTHER_COUNTRY = 12  # a valid foreign number while the mapping allows only the default country
     INVALID_FOREIGN = 13  # a foreign number that phonenumbers rejects
     DECIMAL = 14  # a number cell with a fraction
+    TWO_NUMBERS = 15  # "98765 43210 / 91234 56789": two numbers typed in one cell
 
 
 # Issues that still give a number to send.
@@ -58,6 +59,7 @@ _INDIAN = re.compile(r"(?:\+91|0091|91)?0?([6-9]\d{9})")
 _COMMON = re.compile(r"(?:\+91|\+91 |\+91-|0091|0091 |91 |91-|0)?([6-9][0-9]{4})[ -]?([0-9]{5})")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+")
 _FLOAT_TAIL = re.compile(r"^(\+?[\d\s]+)\.0+$")
+_BETWEEN_NUMBERS = re.compile(r"\s*(?:[,;/&|\n]|\bor\b|\band\b)\s*", re.IGNORECASE)
 
 
 def clean_text(text: str) -> str:
@@ -135,6 +137,9 @@ def _judge(text: str, kind: int, default_country: str, allow_other: bool) -> tup
         text = tail.group(1)
     elif kind == CellKind.NUMBER and "." in text:
         return "", NumberIssue.DECIMAL
+    parts = [p for p in _BETWEEN_NUMBERS.split(text) if p]
+    if len(parts) > 1 and sum(1 for p in parts if sum(ch.isdigit() for ch in p) >= 8) > 1:
+        return "", NumberIssue.TWO_NUMBERS
     compact = _SEPARATORS.sub("", text)
     if default_country == "IN":
         match = _INDIAN.fullmatch(compact)
@@ -243,7 +248,9 @@ def describe(issue: int, text: str, *, default_country: str = "IN") -> str:
             else f"'{shown}' is not a valid phone number. Check the number."
         )
     if issue == NumberIssue.LANDLINE:
-        return f"'{shown}' looks like a landline, not a mobile number. It will be called; check it if the flow sends SMS."
+        return f"'{shown}' looks like a landline, not a mobile number. It will be called; check the number if the flow expects a mobile."
+    if issue == NumberIssue.TWO_NUMBERS:
+        return f"'{shown}' holds more than one phone number. Keep one number per cell: move the others to an alternate number column."
     if issue == NumberIssue.OTHER_COUNTRY:
         return (
             f"'{shown}' is a number of another country. Only {default_country} numbers are allowed; "

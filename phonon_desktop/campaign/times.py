@@ -85,9 +85,12 @@ def _clock(m: re.Match[str]) -> tuple[int, int, int] | None:
     return h, mi, s
 
 
+_WEEKDAY = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+
+
 def read_one(text: str) -> _Reading:
     """Read one cell's text, without deciding day/month order."""
-    text = " ".join(text.split())
+    text = _WEEKDAY.sub("", " ".join(text.split()))
     if not text:
         return _Reading(TimeIssue.EMPTY)
     m = _ISO.fullmatch(text)

@@ -205,3 +205,42 @@ def test_the_command_runs_as_a_program_and_never_prints_the_security_id(folder):
     assert result.returncode == 0, result.stderr
     assert "2 ready" in result.stdout
     assert "CANARY" not in result.stdout + result.stderr
+
+
+def test_number_cells_date_cells_and_damaged_numbers_as_excel_writes_them(folder):
+    rows = [
+        ["C1", "Int cell", 9000000001, None, FUTURE, "Hindi"],
+        ["C2", "Float cell", 919000000002.0, 8000000009, FUTURE, "Hindi"],
+        ["C3", "Leading zero kept as text", "09000000003", None, FUTURE.strftime("%d-%b-%Y %I:%M %p"), "Hindi"],
+        ["C4", "Twenty digits", 91900000000412345678, None, FUTURE, "Hindi"],
+        ["C5", "Excel shortened", "9.19E+11", None, FUTURE, "Hindi"],
+    ]
+    book = workbook(folder / "numbers.xlsx", rows)
+    results = folder / "checked.csv"
+    code, out, _ = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABCD1234", "--dry-run", "--results", results)
+    assert code == 1
+    assert "3 ready" in out and "2 with errors" in out
+    assert "Row 7 (Mobile):" in out and "more than 15 digits" in out
+    assert "Row 8 (Mobile): '9.19E+11'" in out and "scientific notation" in out
+    text = results.read_text(encoding="utf-8-sig")
+    assert "nan" not in text.lower().split(",")
+
+
+def test_a_csv_list_is_checked_the_same_way(folder):
+    csv = folder / "list.csv"
+    csv.write_text(
+        "Customer ID,Customer Name,Mobile,Alt Mobile,Call At,Language\n"
+        f"C1,अभिनंदन,+91 90000 00001,,{FUTURE:%Y-%m-%d %H:%M},Hindi\n"
+        f"C2,Priya,09000000002,9000000002,{FUTURE:%Y-%m-%d %H:%M},English\n",
+        encoding="utf-8",
+    )
+    mapping = mapping_file(folder / "m.json", sheet=None, header_row=None)
+    code, out, err = run(csv, "--mapping", mapping, "--flow-id", "ABCD1234", "--dry-run")
+    assert code == 0, err
+    assert "2 ready" in out and "Would send 2 calls in 1 request" in out
+
+
+def test_a_sheet_name_the_workbook_lacks_exits_2(folder):
+    book = workbook(folder / "list.xlsx", good_rows(1))
+    code, _, err = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABCD1234", "--dry-run", "--sheet", "Nope")
+    assert code == 2 and "Nope" in err

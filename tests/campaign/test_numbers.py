@@ -67,6 +67,9 @@ def test_indian_numbers_become_91_and_ten_digits(text, kind):
         ("98765 43210 ext 12", CellKind.TEXT, NumberIssue.NOT_DIGITS),
         ("not known", CellKind.TEXT, NumberIssue.NOT_DIGITS),
         ("+44 7911 123456", CellKind.TEXT, NumberIssue.OTHER_COUNTRY),
+        ("98765 43210 / 91234 56789", CellKind.TEXT, NumberIssue.TWO_NUMBERS),
+        ("9876543210, 9123456789", CellKind.TEXT, NumberIssue.TWO_NUMBERS),
+        ("98765 43210 or 91234 56789", CellKind.TEXT, NumberIssue.TWO_NUMBERS),
     ],
 )
 def test_cells_that_cannot_be_sent(text, kind, issue):
@@ -112,6 +115,7 @@ def test_a_whole_column_keeps_row_order_and_mixes_fast_and_slow_cells():
         (NumberIssue.NOT_MOBILE, "5012345678", "start with 6, 7, 8 or 9"),
         (NumberIssue.OTHER_COUNTRY, "+44 7911 123456", "allow other countries"),
         (NumberIssue.EXCEL_ERROR, "#N/A", "#N/A"),
+        (NumberIssue.TWO_NUMBERS, "98765 43210 / 91234 56789", "alternate number column"),
     ],
 )
 def test_each_problem_is_explained_with_the_cell_text_and_a_fix(issue, text, words):

@@ -28,12 +28,17 @@ def read(texts, kinds=None, zone="Asia/Kolkata", day_first=None):
         "1 December 2026 10:30",
         "Dec 1, 2026 10:30 am",
         "2026/12/01 10.30",
+        "Tue, 1 Dec 2026 10:30",
     ],
 )
 def test_formats_that_all_mean_the_first_of_december_at_half_past_ten(text):
     got = read([text])
     assert got.issues.tolist() == [TimeIssue.OK]
     assert got.iso.tolist() == ["2026-12-01T10:30:00+05:30"]
+
+
+def test_two_digit_years_are_this_century():
+    assert read(["01-12-26 10:30"], day_first=True).iso.tolist() == ["2026-12-01T10:30:00+05:30"]
 
 
 def test_a_datetime_cell_from_the_reader():
