@@ -312,3 +312,15 @@ def test_an_empty_sheet_plans_to_nothing_without_failing(kind):
     assert plan.counts() == {"ready": 0, "warnings": 0, "errors": 0}
     assert batches_for(plan, plan.sendable_rows(), api_version="1.0", flow_id="ABCD1234") == []
     assert plan.day_order_question is None
+
+
+def test_flow_variable_cells_showing_excel_errors_are_sent_as_shown_with_a_warning():
+    plan = plan_of(
+        {"Mobile": ["9000000001", "9000000002"], "Due": ["#N/A", "1500"]},
+        kinds={"Mobile": [CellKind.TEXT, CellKind.TEXT], "Due": [CellKind.ERROR, CellKind.NUMBER]},
+        keys={"Due": "Due"},
+    )
+    assert plan.levels.tolist() == [Level.WARNING, Level.OK]
+    assert plan.call(0).keys == (("Due", "#N/A"),)
+    [message] = messages(plan)
+    assert message.startswith("Row 2 (Due): shows the Excel error '#N/A'") and "Due will receive that text" in message
