@@ -122,3 +122,27 @@ def test_each_problem_is_explained_with_the_cell_text_and_a_fix(issue, text, wor
     sentence = describe(issue, text)
     assert words in sentence
     assert sentence.endswith(".")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PREFIXES = ["", "+91", "+91 ", "91", "0091", "0091 ", "0", "+91-", "+91 (0)"]
+_GAPS = ["", " ", "-", "\u00a0", ".", "\u200b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    first=st.sampled_from("6789"),
+    rest=st.text(alphabet="0123456789", min_size=9, max_size=9),
+    prefix=st.sampled_from(_PREFIXES),
+    gaps=st.lists(st.sampled_from(_GAPS), min_size=10, max_size=10),
+    as_number_cell=st.booleans(),
+)
+def test_any_usual_writing_of_an_indian_mobile_gives_the_same_digits(first, rest, prefix, gaps, as_number_cell):
+    national = first + rest
+    written = prefix + "".join(d + g for d, g in zip(national, gaps)).rstrip("".join(_GAPS))
+    kind = CellKind.TEXT
+    if as_number_cell and prefix in ("", "91"):
+        written, kind = prefix + national, CellKind.NUMBER
+    assert judge(written, kind) == ("91" + national, NumberIssue.OK)
