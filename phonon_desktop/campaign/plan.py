@@ -47,8 +47,11 @@ _LARGE_ROW_CHARS = 30_000
 
 
 def _texts(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:
-    values = sheet.data[column].to_numpy(dtype=object)
-    return values if rows is None else values[rows]
+    series = sheet.data[column]
+    if rows is not None:
+        series = series.iloc[rows]
+    # A cell emptied by an edit may hold None or NaN rather than "": it is empty all the same.
+    return series.to_numpy(dtype=object, na_value="")
 
 
 def _kinds(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:

@@ -324,3 +324,15 @@ def test_flow_variable_cells_showing_excel_errors_are_sent_as_shown_with_a_warni
     assert plan.call(0).keys == (("Due", "#N/A"),)
     [message] = messages(plan)
     assert message.startswith("Row 2 (Due): shows the Excel error '#N/A'") and "Due will receive that text" in message
+
+
+def test_cells_emptied_to_none_or_nan_count_as_empty_and_never_send_nan():
+    sheet = make_sheet({"Mobile": ["9000000001", "9000000002"], "Alt": ["9000000003", "9000000004"], "Name": ["A", "B"]})
+    plan = plan_campaign(sheet, Mapping(contact_numbers=["Mobile", "Alt"], start_time=at(), keys={"Name": "Name"}), now=NOW)
+    sheet.data.iat[0, 1] = None
+    sheet.data.iat[1, 2] = float("nan")
+    plan.revalidate([0, 1])
+    assert plan.levels.tolist() == [Level.OK, Level.OK]
+    assert plan.call(0).contact_numbers == ("919000000001",)
+    assert plan.call(1).keys == (("Name", ""),)
+    assert b"nan" not in plan.encoded_call(1).lower()
