@@ -309,8 +309,15 @@ class Mapping:
         try:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, path)
-        except PermissionError:
-            raise MappingError(f"The mapping cannot be saved to '{path}': the file is locked or the folder is read-only.") from None
+        except OSError as exc:
+            if tmp.is_file():
+                tmp.unlink()
+            reason = (
+                "the file is open in another program or the folder is read-only"
+                if isinstance(exc, PermissionError)
+                else exc.strerror or exc.__class__.__name__
+            )
+            raise MappingError(f"The mapping cannot be saved to '{path}': {reason}. Choose another name or folder.") from None
 
     # --- columns -------------------------------------------------------------------------
 

@@ -188,3 +188,13 @@ def test_two_phone_headers_are_settled_by_the_cells_when_one_holds_no_numbers():
 def test_a_proposed_mapping_is_valid_and_round_trips():
     proposal = propose_mapping(["नाम", "मोबाइल", "Customer ID", "Call At"])
     assert Mapping.from_json(json.loads(json.dumps(proposal.mapping.to_json()))) == proposal.mapping
+
+
+def test_saving_where_it_cannot_be_written_says_so_and_leaves_no_stray_file(tmp_path):
+    target = tmp_path / "taken"
+    target.mkdir()  # a folder where the file should go: the save cannot replace it
+    mapping = Mapping(contact_numbers=["Mobile"])
+    with pytest.raises(MappingError) as caught:
+        mapping.save(target)
+    assert "cannot be saved" in caught.value.message and "taken" in caught.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
