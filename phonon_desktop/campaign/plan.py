@@ -506,7 +506,7 @@ class Plan:
 
         n = self.sheet.row_count
         zone = ZoneInfo(m.timezone)
-        self.questions = [q for q in self.questions if not q.startswith("The dates in column")]
+        self.questions = [q for q in self.questions if not q.startswith(("The dates in column", "The start time"))]
         if st.kind == "column":
             ct = self._column_times
             assert ct is not None
@@ -528,9 +528,15 @@ class Plan:
             self._epoch = np.full(n, int(moment.timestamp()), dtype=np.int64)
             codes = np.zeros(n, dtype=np.int8)
             if st.kind != "now":
-                codes[:] = times.past_issues(
+                past = times.past_issues(
                     np.array([int(moment.timestamp())]), np.array([moment.date().toordinal()]), np.array([True]), self.now, m.timezone
                 )[0]
+                codes[:] = past
+                if past == TimeIssue.PAST_DATE:
+                    self.questions.append(
+                        f"The start time {_local_text(iso)} is on a date that has passed, so no row can be sent. "
+                        "Choose a start time from today on."
+                    )
             texts = np.full(n, iso, dtype=object)
             column = None
         self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)

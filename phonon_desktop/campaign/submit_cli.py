@@ -23,6 +23,7 @@ from phonon_desktop.sheets.model import SheetError
 EXIT_OK, EXIT_NOT_ALL_SENDABLE, EXIT_BAD_INPUT = 0, 1, 2
 PROBLEMS_SHOWN = 20
 BATCHES_SHOWN = 12
+FLOW_ID_LENGTH = 8
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
     except SystemExit as exc:  # argparse has printed the usage and the reason
         return int(exc.code or 0)
 
-    if not args.flow_id.strip() or not args.flow_id.isalnum():
+    if not (args.flow_id.isascii() and args.flow_id.isalnum()):
         _say(err, f"The flow id '{args.flow_id}' is not valid: it is 8 letters and digits, copied from the flow's Edit Flow page.")
         return EXIT_BAD_INPUT
 
@@ -175,6 +176,9 @@ def dry_run(plan: Plan, args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         _say(out, line)
     for note in plan.sheet.notes:
         _say(out, f"Note: {note}")
+    if len(args.flow_id) != FLOW_ID_LENGTH:
+        _say(out, f"Note: flow ids are {FLOW_ID_LENGTH} letters and digits; '{args.flow_id}' has {len(args.flow_id)}. "
+                  "Check it on the flow's Edit Flow page.")
     rows = plan.sendable_rows()
     try:
         batches = batches_for(plan, rows, api_version=args.api_version, flow_id=args.flow_id)

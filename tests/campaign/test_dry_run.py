@@ -244,3 +244,17 @@ def test_a_sheet_name_the_workbook_lacks_exits_2(folder):
     book = workbook(folder / "list.xlsx", good_rows(1))
     code, _, err = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABCD1234", "--dry-run", "--sheet", "Nope")
     assert code == 2 and "Nope" in err
+
+
+def test_help_lists_the_options_and_exits_0(capsys):
+    code, _, _ = run("--help")
+    printed = capsys.readouterr().out
+    assert code == 0
+    for option in ("--mapping", "--flow-id", "--dry-run", "--results", "--day-first", "--resubmit-unconfirmed"):
+        assert option in printed
+
+
+def test_a_flow_id_of_an_unusual_length_is_pointed_out(folder):
+    book = workbook(folder / "list.xlsx", good_rows(1))
+    code, out, _ = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABC123", "--dry-run")
+    assert code == 0 and "'ABC123' has 6" in out

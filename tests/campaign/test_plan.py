@@ -336,3 +336,10 @@ def test_cells_emptied_to_none_or_nan_count_as_empty_and_never_send_nan():
     assert plan.call(0).contact_numbers == ("919000000001",)
     assert plan.call(1).keys == (("Name", ""),)
     assert b"nan" not in plan.encoded_call(1).lower()
+
+
+def test_a_past_start_for_the_whole_campaign_is_said_once_as_well():
+    plan = plan_of({"Mobile": ["9000000001", "9000000002"]}, start_time=at(NOW - timedelta(days=2)))
+    assert len(plan.questions) == 1 and "no row can be sent" in plan.questions[0]
+    plan.set_now(NOW - timedelta(days=3))
+    assert plan.questions == [] and plan.counts()["ready"] == 2
