@@ -226,11 +226,7 @@ class Plan:
             self._check_id_cells(changed)
         times_read_again = False
         if m.start_time.kind == "column":
-            if self._column_times is None or self._column_times.question is not None:
-                self._read_time_column(None)  # an edit may settle the day/month order
-                times_read_again = True
-            else:
-                self._read_time_column(changed)
+            times_read_again = self._read_time_column(changed)
         self._set_primary(changed)
         affected = [changed, self._update_duplicates(changed)]
         if m.client_identifier:
@@ -373,21 +369,31 @@ class Plan:
             self._id_texts[rows] = cleaned
             self._id_codes[rows] = codes
 
-    def _read_time_column(self, rows: np.ndarray | None) -> None:
+    def _read_time_column(self, rows: np.ndarray | None) -> bool:
+        """Read the start time cells of these rows; True when the whole column was read again.
+
+        The whole column is read again when the day/month order was taken from the column
+        and an edit touches a date whose reading depends on it: the edit may settle or
+        unsettle the order for every row.
+        """
         st = self.mapping.start_time
         assert st.column is not None
-        order = self.day_first
-        if rows is not None and self._column_times is not None and order is None:
-            order = self._column_times.day_first
-        got = times.read_time_column(
-            _texts(self.sheet, st.column, rows), _kinds(self.sheet, st.column, rows), self.mapping.timezone,
-            column=st.column, day_first=order,
-        )
-        if rows is None or self._column_times is None:
-            self._column_times = got
-            return
         ct = self._column_times
-        ct.iso[rows], ct.epoch[rows], ct.local_day[rows], ct.issues[rows] = got.iso, got.epoch, got.local_day, got.issues
+        if rows is not None and ct is not None and ct.question is None:
+            order = self.day_first if self.day_first is not None else ct.day_first
+            got = times.read_time_column(
+                _texts(self.sheet, st.column, rows), _kinds(self.sheet, st.column, rows), self.mapping.timezone,
+                column=st.column, day_first=order,
+            )
+            if self.day_first is not None or not (got.order_matters.any() or ct.order_matters[rows].any()):
+                ct.iso[rows], ct.epoch[rows], ct.local_day[rows], ct.issues[rows] = got.iso, got.epoch, got.local_day, got.issues
+                ct.order_matters[rows] = got.order_matters
+                return False
+        self._column_times = times.read_time_column(
+            _texts(self.sheet, st.column), _kinds(self.sheet, st.column), self.mapping.timezone,
+            column=st.column, day_first=self.day_first,
+        )
+        return True
 
     def _check_hidden(self) -> None:
         hidden = self.sheet.hidden_rows

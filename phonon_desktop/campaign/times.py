@@ -165,6 +165,7 @@ class ColumnTimes:
     issues: np.ndarray  # int8 TimeIssue (reading problems only; past and hours come later)
     day_first: bool | None  # the order used (None when no value needed it)
     question: str | None  # asked once when the order is not settled
+    order_matters: np.ndarray  # bool per row: a date like 01/12 whose reading depends on the order
 
 
 def read_time_column(
@@ -195,6 +196,7 @@ def read_time_column(
                 "Choose the order once for the whole column."
             )
 
+    matters = np.array([r.pair is not None and r.pair[0] != r.pair[1] for r in readings] or [False], dtype=bool)
     iso = np.full(len(uniques), "", dtype=object)
     epoch = np.zeros(len(uniques), dtype=np.int64)
     day = np.zeros(len(uniques), dtype=np.int32)
@@ -240,6 +242,7 @@ def read_time_column(
         issues=row_issue.astype(np.int8),
         day_first=order,
         question=question,
+        order_matters=matters[codes] if len(codes) else np.zeros(0, dtype=bool),
     )
 
 

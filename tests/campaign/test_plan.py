@@ -257,7 +257,8 @@ def test_revalidating_edited_rows_gives_what_a_fresh_plan_gives(start_kind, edit
     n = 300
     pool = ["9000000001", "9000000002", "+91 90000 00003", "12345", "", "9000000004", "9.18E+11"]
     ids = ["A", "B", "C", "D", ""]
-    when = ["2026-12-01 10:30", "2026-12-02 22:00", "2026-11-20 10:00", "garbage", "2026-11-27 09:30"]
+    when = ["2026-12-01 10:30", "2026-12-02 22:00", "2026-11-20 10:00", "garbage", "2026-11-27 09:30",
+            "01/12/2026 10:30", "13/12/2026 10:00", "12/13/2026 10:00", "05/05/2027 11:00"]
     columns = {
         "ID": [f"{rng.choice(ids)}{i % 150}" for i in range(n)],
         "Mobile": [str(rng.choice(pool)) if i % 3 else str(9100000000 + i) for i in range(n)],
@@ -285,6 +286,7 @@ def test_revalidating_edited_rows_gives_what_a_fresh_plan_gives(start_kind, edit
         assert plan.levels.tolist() == fresh.levels.tolist()
         assert list(plan.all_problems()) == list(fresh.all_problems())
         assert plan.start_times.tolist() == fresh.start_times.tolist()
+        assert plan.questions == fresh.questions
 
 
 def test_a_plan_kept_open_past_midnight_judges_start_times_again():
@@ -343,3 +345,13 @@ def test_a_past_start_for_the_whole_campaign_is_said_once_as_well():
     assert len(plan.questions) == 1 and "no row can be sent" in plan.questions[0]
     plan.set_now(NOW - timedelta(days=3))
     assert plan.questions == [] and plan.counts()["ready"] == 2
+
+
+def test_an_edit_that_removes_the_only_date_settling_the_order_brings_the_question_back():
+    sheet = make_sheet({"Mobile": ["9000000001", "9000000002"], "Call At": ["01/12/2026 10:30", "13/12/2026 10:30"]})
+    plan = plan_campaign(sheet, Mapping(contact_numbers=["Mobile"], start_time=StartTime(kind="column", column="Call At")), now=NOW)
+    assert plan.questions == [] and plan.counts()["ready"] == 2
+    sheet.data.iat[1, 1] = "2026-12-13 10:30"
+    plan.revalidate([1])
+    assert plan.day_order_question is not None
+    assert plan.levels.tolist() == [Level.ERROR, Level.OK]
