@@ -12,6 +12,7 @@ from phonon_desktop.sheets.reader import (
     list_sheets,
     read_workbook,
 )
+from phonon_desktop.sheets.writer import write_results
 
 __all__ = [
     "CellKind",
@@ -24,4 +25,5 @@ __all__ = [
     "detect_header_row",
     "list_sheets",
     "read_workbook",
+    "write_results",
 ]

@@ -11,7 +11,6 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -95,17 +94,6 @@ class Book:
         self.archive = archive
         self.limits = limits
         self.format = fmt  # "xlsx", "xlsm", "xls", "ods"
-        self._extra_archives: list[zipfile.ZipFile] = []
-
-    def close(self) -> None:
-        for archive in self._extra_archives:
-            archive.close()
-
-    def _own_archive(self) -> zipfile.ZipFile:
-        """A second handle on the zip for a scan in another thread (ZipFile is not thread-safe)."""
-        archive = zipfile.ZipFile(self.path)
-        self._extra_archives.append(archive)
-        return archive
 
     def sheet_infos(self) -> list[SheetInfo]:
         infos = []
@@ -169,27 +157,18 @@ class Book:
         from phonon_desktop.sheets import xlsxscan
 
         extras = SheetExtras()
-        details: Future[SheetExtras] | None = None
-        member = None
         if self.archive is not None and self.format in ("xlsx", "xlsm"):
             member = xlsxscan.sheet_member(self.archive, name)
-        with ThreadPoolExecutor(max_workers=1) as pool:
             if member is not None:
-                # The extent check must finish before calamine allocates the sheet; the rest
-                # of the scan runs beside calamine's parse, which releases the GIL.
-                xlsxscan.check_extent(self.path, self.archive, member, self.limits)
-                details = pool.submit(
-                    xlsxscan.scan_sheet, self.path, self._own_archive(), member, self.limits,
-                    extent=False, details=True,
-                )
-            try:
-                sheet = self.calamine.get_sheet_by_name(name)
-            except PasswordError as exc:
-                raise guard.password_error(self.path) from exc
-            except (CalamineError, ValueError, OSError) as exc:
-                raise guard.corrupt_error(self.path) from exc
-            if details is not None:
-                extras = details.result()
+                # One pass over the XML before calamine allocates the sheet: the extent check
+                # and what calamine does not report.
+                extras = xlsxscan.scan_sheet(self.path, self.archive, member, self.limits)
+        try:
+            sheet = self.calamine.get_sheet_by_name(name)
+        except PasswordError as exc:
+            raise guard.password_error(self.path) from exc
+        except (CalamineError, ValueError, OSError) as exc:
+            raise guard.corrupt_error(self.path) from exc
         start = sheet.start
         if start is None:
             return iter(()), 0, 0, extras
@@ -274,11 +253,9 @@ def open_workbook(path: str | os.PathLike, kind: str, limits: ReadLimits) -> Ite
             if isinstance(exc, OSError) and getattr(exc, "errno", None) == 13:
                 raise guard.locked_error(path) from exc
             raise guard.corrupt_error(path) from exc
-        book = Book(path, calamine, archive, limits, fmt)
         try:
-            yield book
+            yield Book(path, calamine, archive, limits, fmt)
         finally:
-            book.close()
             calamine.close()
     finally:
         if archive is not None:

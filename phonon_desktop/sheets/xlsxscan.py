@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import struct
 import zlib
+from collections.abc import Iterator
 from posixpath import join, normpath
 
 from defusedxml import ElementTree
@@ -23,6 +25,14 @@ from phonon_desktop.sheets.headers import column_index
 from phonon_desktop.sheets.model import SheetError
 
 _CHUNK = 2 * 1024 * 1024
+
+try:  # optional speed-up; zlib does the same work a little slower
+    from isal.isal_zlib import decompressobj as _isal_decompressobj
+
+    def _raw_inflate():
+        return _isal_decompressobj(-15)
+except ImportError:  # pragma: no cover - isal is a dependency, but never required
+    _raw_inflate = None
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -92,24 +102,65 @@ def declared_size(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
     return (int(found.group(2) or 1), column_index(found.group(1).decode() or "A") + 1)
 
 
-def _chunks(archive: zipfile.ZipFile, member: str):
+def _inflated(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """The member's bytes, inflated piece by piece, never past the size its directory declares.
+
+    Uses ISA-L (isal) when present: about twice as fast as zlib on this scan's hot path.
+    """
+    info = archive.getinfo(member)
+    if _raw_inflate is None or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        with archive.open(member) as handle:
+            while data := handle.read(_CHUNK):
+                yield data
+        return
+    budget = info.file_size + 1024  # a directory that under-declares a member is lying
+    with open(archive.filename, "rb") as raw:  # type: ignore[arg-type]
+        raw.seek(info.header_offset)
+        header = raw.read(30)
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local header")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        raw.seek(info.header_offset + 30 + name_length + extra_length)
+        left = info.compress_size
+        inflater = _raw_inflate()
+        produced = 0
+        while left > 0:
+            compressed = raw.read(min(left, 1024 * 1024))
+            if not compressed:
+                raise EOFError("member cut short")
+            left -= len(compressed)
+            while compressed:
+                data = inflater.decompress(compressed, _CHUNK)
+                compressed = inflater.unconsumed_tail
+                produced += len(data)
+                if produced > budget:
+                    raise zipfile.BadZipFile("member larger than declared")
+                if data:
+                    yield data
+                if not data and not compressed:
+                    break
+        tail = inflater.flush()
+        if tail:
+            produced += len(tail)
+            if produced > budget:
+                raise zipfile.BadZipFile("member larger than declared")
+            yield tail
+
+
+def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
     """The member's XML in pieces that each end on a row boundary."""
     carry = b""
-    with archive.open(member) as handle:
-        while True:
-            data = handle.read(_CHUNK)
-            if not data:
-                if carry:
-                    yield carry
-                return
-            data = carry + data
-            cut = data.rfind(b"row>")
-            if cut < 0 or len(data) - cut > 1_000_000:
-                cut = len(data) - 4
-            else:
-                cut += 4
-            carry = data[cut:]
-            yield data[:cut]
+    for data in _inflated(archive, member):
+        data = carry + data if carry else data
+        cut = data.rfind(b"row>")
+        if cut < 0 or len(data) - cut > 1_000_000:
+            cut = len(data) - 4
+        else:
+            cut += 4
+        carry = data[cut:]
+        yield data[:cut]
+    if carry:
+        yield carry
 
 
 def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[bytes, int]:
@@ -148,10 +199,7 @@ def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
 
 def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
                *, extent: bool = True, details: bool = True):
-    """The sheet's extras (``details``) and/or the extent check (``extent``), in one pass.
-
-    Safe to run in a thread beside python-calamine: it opens its own handle on the zip.
-    """
+    """The sheet's extras (``details``) and/or the extent check (``extent``), in one pass."""
     from phonon_desktop.sheets.workbook import SheetExtras
 
     extras = SheetExtras()
@@ -162,6 +210,7 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
     )
     max_col = 25  # column Z: below that the rectangle cannot get too large
     far_row = 0
+    data_started = False
     try:
         for chunk in _chunks(archive, member):
             if extent and _FAR_CELL.search(chunk):  # rare: a sheet past column Z or row 999,999
@@ -174,13 +223,14 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
                     raise _too_wide(path, limits)
             if not details:
                 continue
-            if b"<col" in chunk:
+            if not data_started and b"<col" in chunk:  # <cols> comes before <sheetData>
                 for attrs in _COL_HIDDEN.findall(chunk):
                     if _HIDDEN.search(attrs):
                         lo, hi = _MIN.search(attrs), _MAX.search(attrs)
                         if lo and hi:
                             first, last_col = int(lo.group(1)), min(int(hi.group(1)), limits.max_columns + 26)
                             extras.hidden_columns.update(range(first - 1, last_col))
+            data_started = data_started or b"sheetData" in chunk
             if b'hidden="' in chunk:
                 for attrs in _ROW_TAG.findall(chunk):
                     if _HIDDEN.search(attrs):
