@@ -185,6 +185,8 @@ def _judge_with_phonenumbers(body: str, international: bool, default_country: st
             return f"{parsed.country_code}{national}", NumberIssue.OK
         if international:
             return "", NumberIssue.INVALID_FOREIGN
+    if international and not body.startswith(str(default_code)):
+        return "", NumberIssue.INVALID_FOREIGN
     # Say what is wrong in terms of the default country's number length.
     national = body
     if default_country == "IN":
@@ -199,8 +201,6 @@ def _judge_with_phonenumbers(body: str, international: bool, default_country: st
         if len(national) > 10:
             return "", NumberIssue.TOO_LONG
         return "", NumberIssue.NOT_MOBILE
-    if international and not body.startswith(str(default_code)):
-        return "", NumberIssue.INVALID_FOREIGN
     return "", NumberIssue.TOO_SHORT if len(body) < 8 else NumberIssue.TOO_LONG if len(body) > 12 else NumberIssue.NOT_MOBILE
 
 
