@@ -239,6 +239,14 @@ def _build_sheet(
         notes.append(f"{count:,} hidden row{'s' if count != 1 else ''} in the sheet (they are read; you can skip them).")
     if hidden_columns:
         notes.append("Hidden columns: " + ", ".join(hidden_columns) + ".")
+    merged_below = [m for m in extras.merged if m[0][0] > h and m != ((m[0][0], m[0][1]), (m[0][0], m[0][1]))]
+    if merged_below:
+        (r0, c0), (r1, c1) = merged_below[0]
+        example = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+        notes.append(
+            f"{len(merged_below):,} merged cell area{'s' if len(merged_below) != 1 else ''} in the list "
+            f"(for example {example}): the value is in its first cell only, the other rows are blank there."
+        )
     for header in headers:
         damaged = int((kinds[header] == CellKind.NUMBER_DAMAGED).sum())
         if damaged:

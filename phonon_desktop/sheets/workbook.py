@@ -242,6 +242,14 @@ def open_workbook(path: str | os.PathLike, kind: str, limits: ReadLimits) -> Ite
     else:
         archive = guard.check_zip(path, limits)
         fmt = _zip_format(path, archive)
+        if fmt == "ods":
+            from phonon_desktop.sheets import xlsxscan
+
+            try:
+                xlsxscan.check_ods_extent(path, archive, limits)
+            except BaseException:
+                archive.close()
+                raise
     try:
         try:
             calamine = CalamineWorkbook.from_path(os.fspath(path))

@@ -306,3 +306,50 @@ def _too_wide(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
         path=str(path),
         reason="too_big",
     )
+
+
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(/>|>(.*?)</table:table-row>)", re.S)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
+_ODS_TABLE_START = re.compile(rb"<table:table\b")
+
+
+def check_ods_extent(path: str | os.PathLike, archive: zipfile.ZipFile, limits: ReadLimits) -> None:
+    """Refuse an .ods whose repeated rows and cells would expand past the cell budget.
+
+    ODS compresses "this cell, 16,000 times, on 1,000,000 rows" into a few bytes; the reader
+    would expand it. Empty repeats (how spreadsheets pad the rest of the grid) cost nothing.
+    """
+    if "content.xml" not in archive.NameToInfo:
+        return
+    rows_done = 0  # rows of the current table seen so far (with repeats)
+    last_valued_row = 0
+    widest = 0
+    try:
+        for chunk in _chunks(archive, "content.xml"):
+            if b"-repeated=" not in chunk:
+                if _ODS_TABLE_START.search(chunk):
+                    rows_done = 0
+                rows_done += chunk.count(b"<table:table-row")
+                last_valued_row = max(last_valued_row, rows_done)
+                continue
+            for match in _ODS_ROW.finditer(chunk):
+                attrs, body = match.group(1), match.group(3) or b""
+                repeated = _ROWS_REPEATED.search(attrs)
+                count = int(repeated.group(1)) if repeated else 1
+                if b"office:value-type" in body:
+                    column = 0
+                    for cell in _ODS_CELL.finditer(body):
+                        cell_repeat = _COLUMNS_REPEATED.search(cell.group(1))
+                        span = int(cell_repeat.group(1)) if cell_repeat else 1
+                        column += span
+                        if b"office:value-type" in cell.group(1):
+                            widest = max(widest, column)
+                    last_valued_row = rows_done + count
+                rows_done += count
+                if (last_valued_row > limits.max_rows + 200 or widest > limits.max_columns + 26
+                        or last_valued_row * max(widest, 1) > limits.max_cells):
+                    raise _too_wide(path, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise guard.corrupt_error(path) from exc

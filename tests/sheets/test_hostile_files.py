@@ -269,3 +269,41 @@ def test_an_ole_file_that_is_not_a_workbook(tmp_path):
     with pytest.raises(SheetError) as err:
         read_workbook(path)
     assert err.value.reason == "corrupt"
+
+
+def _ods_with_rows(tmp_path, extra_rows: str, name: str):
+    import pandas as pd
+
+    base = tmp_path / "base.ods"
+    pd.DataFrame({"Name": ["Abhi"], "Mobile": ["918012345678"]}).to_excel(base, engine="odf", index=False)
+    return rewrite_member(
+        base, tmp_path / name, "content.xml",
+        lambda d: d.replace(b"</table:table-row></table:table>", b"</table:table-row>" + extra_rows.encode() + b"</table:table>"),
+    )
+
+
+def test_ods_repeating_one_cell_over_millions_of_cells_is_refused(tmp_path):
+    bomb = _ods_with_rows(
+        tmp_path,
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16000" '
+        'office:value-type="string" office:string-value="x"><text:p>x</text:p></table:table-cell></table:table-row>',
+        "repeat bomb.ods",
+    )
+    assert bomb.stat().st_size < 10_000
+    with pytest.raises(SheetError) as err:
+        read_workbook(bomb)
+    assert err.value.reason == "too_big"
+
+
+def test_ods_padding_of_empty_repeated_rows_and_cells_is_read_normally(tmp_path):
+    padded = _ods_with_rows(
+        tmp_path,
+        '<table:table-row><table:table-cell office:value-type="string" office:string-value="Priya"><text:p>Priya</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="float" office:value="918012345679"><text:p>918012345679</text:p>'
+        '</table:table-cell><table:table-cell table:number-columns-repeated="16382"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="16384"/>'
+        "</table:table-row>",
+        "padded.ods",
+    )
+    sheet = read_workbook(padded)
+    assert sheet.data.values.tolist() == [["Abhi", "918012345678"], ["Priya", "918012345679"]]

@@ -186,3 +186,28 @@ def test_unicode_path_with_spaces(tmp_path):
 )
 def test_detect_header_row(rows, expected):
     assert detect_header_row(rows) == expected
+
+
+def test_merged_cells_inside_the_list_are_not_copied_down_and_are_noted(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Team", "Mobile"])
+    ws.append(["North", "918012345678"])
+    ws.append([None, "918012345679"])
+    ws.merge_cells("A2:A3")
+    path = tmp_path / "merged rows.xlsx"
+    wb.save(path)
+    sheet = read_workbook(path)
+    assert sheet.data["Team"].tolist() == ["North", ""]
+    assert any("A2:A3" in note for note in sheet.notes)
+
+
+def test_binary_workbook_asks_for_xlsx(tmp_path):
+    import zipfile
+
+    path = tmp_path / "list.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00")
+    with pytest.raises(SheetError) as err:
+        read_workbook(path)
+    assert ".xlsx" in err.value.message and "Binary" in err.value.message
