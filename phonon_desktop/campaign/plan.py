@@ -122,6 +122,16 @@ class Plan:
         self._place_start_times(None)
         self._recompute_levels(None)
 
+    def set_day_first(self, day_first: bool | None) -> None:
+        """Answer the day/month question (True: 01/12 is 1 December) without planning again."""
+        self.day_first = day_first
+        if self.mapping.start_time.kind != "column":
+            return
+        self._lists = None
+        self._read_time_column(None)
+        self._place_start_times(None)
+        self._recompute_levels(None)
+
     def problems_for(self, row: int) -> list[Problem]:
         out = []
         source = int(self.sheet.source_rows[row]) if len(self.sheet.source_rows) > row else row + 1

@@ -151,6 +151,11 @@ def test_start_times_from_a_column_with_an_unsettled_order_wait_for_the_answer()
     answered = plan_campaign(sheet, mapping, now=NOW, day_first=True)
     assert answered.questions == [] and answered.counts()["ready"] == 2
     assert answered.start_times.tolist() == ["2026-12-01T10:30:00+05:30", "2026-12-02T11:00:00+05:30"]
+    waiting.set_day_first(True)  # answered in place, without planning again
+    assert waiting.questions == [] and waiting.counts()["ready"] == 2
+    assert waiting.call(1).start_time == "2026-12-02T11:00:00+05:30"
+    waiting.set_day_first(False)  # 12 January and 12 February 2026: already past
+    assert waiting.counts()["errors"] == 2 and "date that has passed" in messages(waiting)[0]
 
 
 def test_spread_sends_waves_in_sheet_order_of_the_rows_that_can_be_sent():
