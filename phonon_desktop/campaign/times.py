@@ -157,6 +157,43 @@ def localise(parts: tuple[int, ...], zone: ZoneInfo) -> tuple[datetime | None, T
     return moment, TimeIssue.OK
 
 
+_DONE = _Reading(TimeIssue.OK)  # a value already read by the fast path
+_PLAIN = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?")
+_UNIX_EPOCH = pd.Timestamp("1970-01-01")
+_ORDINAL_OF_1970 = date(1970, 1, 1).toordinal()
+
+
+def _read_plain(values: list[str], zone_name: str, iso: np.ndarray, epoch: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Read "YYYY-MM-DD HH:MM[:SS]" values (what the reader makes of date-time cells) at once.
+
+    Fills iso/epoch/day for them and returns which were read. Anything odd (a date that does
+    not exist, a time the clocks skip or repeat) is left to the careful reading, one by one.
+    """
+    done = np.zeros(len(values), dtype=bool)
+    picked = [i for i, v in enumerate(values) if _PLAIN.fullmatch(v)]
+    if not picked:
+        return done
+    texts = [values[i][:10] + " " + values[i][11:16] + ":" + (values[i][17:19] or "00") for i in picked]
+    naive = pd.to_datetime(pd.Series(texts), format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    local = naive.dt.tz_localize(zone_name, ambiguous="NaT", nonexistent="NaT")
+    ok = local.notna().to_numpy()
+    if not ok.any():
+        return done
+    rows = np.asarray(picked)[ok]
+    wall = ((naive[ok] - _UNIX_EPOCH) // pd.Timedelta(seconds=1)).to_numpy(np.int64)
+    moment = ((local[ok].dt.tz_convert("UTC").dt.tz_localize(None) - _UNIX_EPOCH) // pd.Timedelta(seconds=1)).to_numpy(np.int64)
+    offsets: dict[int, str] = {}
+    chosen = [texts[i] for i in np.flatnonzero(ok).tolist()]
+    iso[rows] = [
+        text[:10] + "T" + text[11:] + (offsets.get(o) or offsets.setdefault(o, format_offset(timedelta(seconds=o))))
+        for text, o in zip(chosen, (wall - moment).tolist())
+    ]
+    epoch[rows] = moment
+    day[rows] = wall // 86400 + _ORDINAL_OF_1970
+    done[rows] = True
+    return done
+
+
 @dataclass
 class ColumnTimes:
     iso: np.ndarray  # object: ISO text, "" when none
@@ -173,7 +210,13 @@ def read_time_column(
 ) -> ColumnTimes:
     zone = ZoneInfo(zone_name)
     codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
-    readings = [read_one(u) for u in uniques.tolist()]
+    values = uniques.tolist()
+    iso = np.full(len(values), "", dtype=object)
+    epoch = np.zeros(len(values), dtype=np.int64)
+    day = np.zeros(len(values), dtype=np.int32)
+    issue = np.zeros(len(values), dtype=np.int8)
+    done = _read_plain(values, zone_name, iso, epoch, day)
+    readings = [_DONE if is_done else read_one(u) for u, is_done in zip(values, done.tolist())]
 
     pairs = [r.pair for r in readings if r.pair is not None and r.pair[0] != r.pair[1]]
     says_day_first = any(a > 12 and b <= 12 for a, b in pairs)
@@ -197,11 +240,9 @@ def read_time_column(
             )
 
     matters = np.array([r.pair is not None and r.pair[0] != r.pair[1] for r in readings] or [False], dtype=bool)
-    iso = np.full(len(uniques), "", dtype=object)
-    epoch = np.zeros(len(uniques), dtype=np.int64)
-    day = np.zeros(len(uniques), dtype=np.int32)
-    issue = np.zeros(len(uniques), dtype=np.int8)
     for i, r in enumerate(readings):
+        if r is _DONE:
+            continue
         if r.issue != TimeIssue.OK or r.parts is None:
             issue[i] = r.issue
             continue

@@ -131,3 +131,51 @@ def test_many_rows_with_few_distinct_times_are_read_once_each():
     got = read(texts)
     assert set(got.iso.tolist()) == {"2026-12-01T10:30:00+05:30", "2026-12-02T11:00:00+05:30"}
     assert (got.issues == 0).all()
+
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_AROUND_CLOCK_CHANGES = [
+    datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 3, 29, 1, 30), datetime(2026, 3, 29, 2, 0),
+    datetime(2026, 10, 25, 0, 59), datetime(2026, 10, 25, 1, 0), datetime(2026, 10, 25, 1, 59), datetime(2026, 10, 25, 2, 0),
+    datetime(2026, 3, 8, 2, 30), datetime(2026, 11, 1, 1, 30), datetime(2026, 4, 5, 2, 30), datetime(2026, 10, 4, 2, 30),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@example(moments=_AROUND_CLOCK_CHANGES, zone="Europe/London", with_seconds=False)
+@example(moments=_AROUND_CLOCK_CHANGES, zone="America/New_York", with_seconds=True)
+@example(moments=_AROUND_CLOCK_CHANGES, zone="Australia/Sydney", with_seconds=False)
+@given(
+    moments=st.lists(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2028, 12, 31)), min_size=1, max_size=20),
+    zone=st.sampled_from(["Asia/Kolkata", "Europe/London", "America/New_York", "Australia/Sydney"]),
+    with_seconds=st.booleans(),
+)
+def test_the_fast_reading_of_date_time_cells_agrees_with_the_careful_one(moments, zone, with_seconds):
+    # Around clock changes too: hypothesis favours the edges of the range and repeats.
+    pattern = "%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M"
+    cells = [m.strftime(pattern) for m in moments]
+    fast = read(cells, kinds=[CellKind.DATETIME] * len(cells), zone=zone)
+    careful = read([c.replace("-", "/") for c in cells], zone=zone)  # a form only the careful reader takes
+    assert fast.iso.tolist() == careful.iso.tolist()
+    assert fast.issues.tolist() == careful.issues.tolist()
+    assert fast.epoch.tolist() == careful.epoch.tolist()
+    assert fast.local_day.tolist() == careful.local_day.tolist()
+
+
+@pytest.mark.parametrize(
+    "cell, zone, expected",
+    [
+        ("2026-03-29 01:30", "Europe/London", TimeIssue.SKIPPED_BY_CLOCK),
+        ("2026-02-30 10:00", "Asia/Kolkata", TimeIssue.NO_SUCH_DATE),
+        ("2026-12-01 24:00", "Asia/Kolkata", TimeIssue.NO_SUCH_DATE),
+    ],
+)
+def test_odd_date_time_cells_are_still_judged(cell, zone, expected):
+    assert read([cell], kinds=[CellKind.DATETIME], zone=zone).issues.tolist() == [expected]
+
+
+def test_a_repeated_hour_when_clocks_go_back_takes_the_first_one():
+    got = read(["2026-10-25 01:30"], zone="Europe/London")
+    assert got.iso.tolist() == ["2026-10-25T01:30:00+01:00"]
