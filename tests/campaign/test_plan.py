@@ -360,3 +360,22 @@ def test_an_edit_that_removes_the_only_date_settling_the_order_brings_the_questi
     plan.revalidate([1])
     assert plan.day_order_question is not None
     assert plan.levels.tolist() == [Level.ERROR, Level.OK]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ids=st.lists(st.text(min_size=1, max_size=12).filter(lambda t: t.strip() and t.isprintable()), min_size=1, max_size=6, unique_by=str.strip),
+    values=st.lists(st.text(max_size=30), min_size=6, max_size=6),
+)
+def test_encoded_calls_equal_the_calls_bytes_for_any_text(ids, values):
+    n = len(ids)
+    plan = plan_of(
+        {"ID": ids, "Mobile": [str(9000000000 + i) for i in range(n)], "A": values[:n], "B": values[-n:]},
+        client_identifier="ID", keys={"A": "A", "B": "B"},
+    )
+    for row in plan.sendable_rows().tolist():
+        assert plan.encoded_call(row) == plan.call(row).encode()
