@@ -73,6 +73,25 @@ def _say(out: TextIO, text: str = "") -> None:
 def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    stage = _Stage()
+    try:
+        return _main(argv, out, err, stage)
+    except KeyboardInterrupt:
+        _say(err, "Stopped.")
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        if stage.sending:  # the sending side keeps its own account of what went out
+            raise
+        _say(err, f"Phonon Desktop met a problem it did not expect while checking the list "
+                  f"({exc.__class__.__name__}: {exc}). Nothing was sent. Please report it with the list and the mapping.")
+        return EXIT_BAD_INPUT
+
+
+class _Stage:
+    sending = False
+
+
+def _main(argv: list[str] | None, out: TextIO, err: TextIO, stage: _Stage) -> int:
     for stream in (out, err):
         reconfigure = getattr(stream, "reconfigure", None)
         if callable(reconfigure):  # a Windows console that cannot show Devanagari shows '?' instead of failing
@@ -114,6 +133,10 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
         _say(err, f"The contact list '{args.sheet_path}' cannot be read ({exc.strerror or exc.__class__.__name__}). Check the name and close it in Excel.")
         return EXIT_BAD_INPUT
 
+    except KeyboardInterrupt:
+        _say(err, "Stopped while reading the list. Nothing was sent.")
+        return EXIT_BAD_INPUT
+
     if mapping is None:
         return _propose(sheet, out, err)
 
@@ -121,6 +144,9 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
         plan = plan_campaign(sheet, mapping, day_first=args.day_first)
     except MappingError as exc:
         _say(err, f"The mapping '{args.mapping}' does not fit sheet '{sheet.name}' of '{Path(args.sheet_path).name}'. {exc.message}")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _say(err, "Stopped while checking the list. Nothing was sent.")
         return EXIT_BAD_INPUT
 
     if args.dry_run:
@@ -130,6 +156,7 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
     except ImportError:
         _say(err, "Sending is not available in this build. Use --dry-run to check the list.")
         return EXIT_BAD_INPUT
+    stage.sending = True
     return run_submit_cli(args, plan)
 
 

@@ -258,3 +258,14 @@ def test_a_flow_id_of_an_unusual_length_is_pointed_out(folder):
     book = workbook(folder / "list.xlsx", good_rows(1))
     code, out, _ = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABC123", "--dry-run")
     assert code == 0 and "'ABC123' has 6" in out
+
+
+def test_an_unexpected_failure_while_checking_is_a_sentence_not_a_traceback(folder, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(submit_cli, "plan_campaign", broken)
+    book = workbook(folder / "list.xlsx", good_rows(1))
+    code, out, err = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABCD1234", "--dry-run")
+    assert code == 2
+    assert "disk went away" in err and "Nothing was sent" in err and "Traceback" not in err + out
