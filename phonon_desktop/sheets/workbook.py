@@ -11,6 +11,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -26,6 +27,9 @@ _EXPLANATORY = re.compile(
     r"cover|disclaimer|lists?|lookups?|settings|config|dropdowns?|validation)\s*$",
     re.IGNORECASE,
 )
+# With a core to spare beyond the window's and the reader's, part of the XML scan runs beside
+# python-calamine's parse; on two cores it would only slow the parse down (measured).
+SCAN_BESIDE_PARSE = (os.cpu_count() or 1) >= 4
 # A sheet this small (bytes of XML) is cheap enough to load just to count its rows.
 _SMALL_SHEET_BYTES = 4 * 1024 * 1024
 
@@ -157,18 +161,27 @@ class Book:
         from phonon_desktop.sheets import xlsxscan
 
         extras = SheetExtras()
+        member = None
         if self.archive is not None and self.format in ("xlsx", "xlsm"):
             member = xlsxscan.sheet_member(self.archive, name)
-            if member is not None:
-                # One pass over the XML before calamine allocates the sheet: the extent check
-                # and what calamine does not report.
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            details: Future[SheetExtras] | None = None
+            if member is not None and SCAN_BESIDE_PARSE:
+                # The extent check must finish before calamine allocates the sheet; the rest of
+                # the scan runs on a spare core while calamine parses (it releases the GIL).
+                xlsxscan.scan_sheet(self.path, self.archive, member, self.limits, details=False)
+                details = helper.submit(_scan_details, self.path, member, self.limits)
+            elif member is not None:
+                # One pass before calamine allocates the sheet: the extent check and the rest.
                 extras = xlsxscan.scan_sheet(self.path, self.archive, member, self.limits)
-        try:
-            sheet = self.calamine.get_sheet_by_name(name)
-        except PasswordError as exc:
-            raise guard.password_error(self.path) from exc
-        except (CalamineError, ValueError, OSError) as exc:
-            raise guard.corrupt_error(self.path) from exc
+            try:
+                sheet = self.calamine.get_sheet_by_name(name)
+            except PasswordError as exc:
+                raise guard.password_error(self.path) from exc
+            except (CalamineError, ValueError, OSError) as exc:
+                raise guard.corrupt_error(self.path) from exc
+            if details is not None:
+                extras = details.result()
         start = sheet.start
         if start is None:
             return iter(()), 0, 0, extras
@@ -197,6 +210,13 @@ class Book:
         if self.format == "xlsm":
             notes.append("This workbook contains macros; they are not run, only the cell values are read.")
         return sheet.iter_rows(), total_rows, start[1], extras
+
+
+def _scan_details(path: str | os.PathLike, member: str, limits: ReadLimits) -> SheetExtras:
+    from phonon_desktop.sheets import xlsxscan
+
+    with zipfile.ZipFile(path) as archive:  # its own handle: ZipFile is not shared across threads
+        return xlsxscan.scan_sheet(path, archive, member, limits, extent=False)
 
 
 def _merged_texts(sheet, merged, first_column: int) -> dict[int, dict[int, str]]:

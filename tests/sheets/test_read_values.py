@@ -152,3 +152,24 @@ def test_float_columns_with_huge_and_odd_values_take_the_exact_path():
 
 def test_durations_show_hours_past_24():
     assert cell_text(dt.timedelta(hours=36, minutes=5)) == ("36:05:00", CellKind.TIME)
+
+
+@pytest.mark.parametrize("beside", [True, False])
+def test_scan_beside_the_parse_or_before_it_finds_the_same(tmp_path, monkeypatch, beside):
+    from phonon_desktop.sheets import workbook
+
+    monkeypatch.setattr(workbook, "SCAN_BESIDE_PARSE", beside)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile", "Code"])
+    ws.append(["A", "#N/A", 801234567])
+    ws.append(["B", "=1+1", 5])
+    ws["B2"].data_type = "e"
+    ws["C2"].number_format = "0000000000"
+    ws.row_dimensions[3].hidden = True
+    path = tmp_path / "scan.xlsx"
+    wb.save(path)
+    sheet = read_workbook(path)
+    assert sheet.data.values.tolist() == [["A", "#N/A", "0801234567"], ["B", "", "5"]]
+    assert sheet.kinds["Mobile"].tolist() == [CellKind.ERROR, CellKind.FORMULA_NO_VALUE]
+    assert sheet.hidden_rows.tolist() == [False, True]
