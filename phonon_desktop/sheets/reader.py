@@ -361,10 +361,28 @@ def read_workbook(
         grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits)
         if not any(k.any() for col in grid.kind_chunks for k in col):
             raise _empty_error(path, chosen)
+        # The chosen sheet's size is now known exactly (big unread sheets are estimated).
+        infos = [
+            SheetInfo(name=i.name, rows=_last_filled_row(grid), columns=first_column + grid.width,
+                      hidden=i.hidden, has_data=True) if i.name == chosen else i
+            for i in infos
+        ]
         return _build_sheet(
             grid, path=path, name=chosen, first_column=first_column, header_row=header_row,
             extras=extras, sheets=infos, notes=notes,
         )
+
+
+def _last_filled_row(grid: _Grid) -> int:
+    last = 0
+    for chunks in grid.kind_chunks:
+        start = 0
+        for kinds in chunks:
+            filled = np.flatnonzero(kinds)
+            if len(filled):
+                last = max(last, start + int(filled[-1]) + 1)
+            start += len(kinds)
+    return last
 
 
 def _empty_error(path: str | os.PathLike, name: str) -> SheetError:

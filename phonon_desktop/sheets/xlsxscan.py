@@ -88,18 +88,27 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def declared_size(archive: zipfile.ZipFile, member: str) -> tuple[int, int]:
-    """Rows and columns from the sheet's <dimension> (for listing big sheets without loading)."""
+    """Rows and columns of a big sheet without loading it: its <dimension>, else an estimate.
+
+    Files written by scripts often leave <dimension> out; then the row count is estimated
+    from the size of the first rows, so the sheet list can still say "about 1,000,000 rows".
+    """
     try:
         with archive.open(member) as handle:
-            head = handle.read(4096)
+            head = handle.read(256 * 1024)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         return 0, 0  # the sheet is damaged: reading it will say so in words
-    found = _DIMENSION.search(head)
-    if not found:
-        return 1, 1
-    if found.group(3):
+    found = _DIMENSION.search(head[:8192])
+    if found and found.group(3):
         return int(found.group(4)), column_index(found.group(3).decode()) + 1
-    return (int(found.group(2) or 1), column_index(found.group(1).decode() or "A") + 1)
+    start = head.find(b"<sheetData")
+    rows = _ROW_END.findall(head, max(start, 0))
+    if not rows:
+        return (1, 1) if found else (0, 0)
+    last_end = [m.end() for m in _ROW_END.finditer(head, max(start, 0))][-1]
+    per_row = (last_end - max(start, 0)) / len(rows)
+    columns = max((column_index(c.decode()) + 1 for c, _ in _REF.findall(head[:last_end])), default=1)
+    return max(1, int(archive.getinfo(member).file_size / per_row)), columns
 
 
 def _inflated(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:

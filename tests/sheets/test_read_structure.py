@@ -211,3 +211,21 @@ def test_binary_workbook_asks_for_xlsx(tmp_path):
     with pytest.raises(SheetError) as err:
         read_workbook(path)
     assert ".xlsx" in err.value.message and "Binary" in err.value.message
+
+
+def test_big_sheets_are_listed_from_their_first_rows_without_loading(tmp_path):
+    import zipfile
+
+    from phonon_desktop.sheets import xlsxscan
+
+    wb = openpyxl.Workbook(write_only=True)  # writes no <dimension>, like many export scripts
+    ws = wb.create_sheet("Contacts")
+    ws.append(["Name", "Mobile", "City"])
+    for i in range(3000):
+        ws.append([f"Name {i}", 918000000000 + i, "Pune"])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as archive:
+        rows, columns = xlsxscan.declared_size(archive, xlsxscan.sheet_member(archive, "Contacts"))
+    assert 2700 <= rows <= 3300 and columns == 3
+    assert read_workbook(path).sheets[0].rows == 3001  # exact once read
