@@ -23,27 +23,44 @@ csv.field_size_limit(64 * 1024 * 1024)
 
 @dataclass
 class CsvText:
-    text: str
-    encoding: str
+    raw: bytes
+    codec: str  # Python codec that decodes ``raw`` (BOM handled)
+    encoding: str  # the name the operator knows
     delimiter: str
     skip_first_line: bool = False  # Excel's "sep=;" hint line
     notes: list[str] = field(default_factory=list)
 
+    def head(self, size: int = 65536) -> str:
+        return self.raw[: size * 2].decode(self.codec, errors="ignore")[:size]
 
-def _decode(raw: bytes) -> tuple[str, str]:
+
+def _valid(raw: bytes, codec: str) -> bool:
+    """Whether all of ``raw`` decodes, without holding a decoded copy of a large file."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    step = 4 * 1024 * 1024
+    try:
+        for start in range(0, len(raw), step):
+            decoder.decode(raw[start : start + step], final=start + step >= len(raw))
+        if not raw:
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
+    """(Python codec, name for the operator) of a text file's bytes."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="replace"), "UTF-8"
+        return "utf-8-sig", "UTF-8"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace"), "UTF-16"
+        return "utf-16", "UTF-16"
     head = raw[:4096]
     if len(head) >= 4 and head.count(b"\x00") * 3 >= len(head):  # UTF-16 without its mark
         if head[1::2].count(0) > head[0::2].count(0):
-            return raw.decode("utf-16-le", errors="replace"), "UTF-16"
-        return raw.decode("utf-16-be", errors="replace"), "UTF-16"
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+            return "utf-16-le", "UTF-16"
+        return "utf-16-be", "UTF-16"
+    if _valid(raw, "utf-8"):
+        return "utf-8", "UTF-8"
     encoding = "cp1252"
     try:
         from charset_normalizer import from_bytes
@@ -54,9 +71,11 @@ def _decode(raw: bytes) -> tuple[str, str]:
     except Exception:  # detection is a hint only; Windows-1252 is Excel's own choice
         encoding = "cp1252"
     try:
-        return raw.decode(encoding), _encoding_label(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return raw.decode("cp1252", errors="replace"), "Windows-1252"
+        if _valid(raw, encoding):
+            return encoding, _encoding_label(encoding)
+    except LookupError:
+        pass
+    return "cp1252", "Windows-1252"  # undefined bytes become "\ufffd", visibly
 
 
 def _encoding_label(encoding: str) -> str:
@@ -83,18 +102,19 @@ def sniff_delimiter(lines: list[str], preferred: str = ",") -> str:
 
 
 def read_csv_text(path: str | os.PathLike, raw: bytes) -> CsvText:
-    text, encoding = _decode(raw)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    first_lines = text[:65536].splitlines()[:50]
-    skip = False
+    codec, encoding = _detect(raw)
+    parsed = CsvText(raw, codec, encoding, ",")
+    first_lines = parsed.head().splitlines()[:50]
     if first_lines and first_lines[0].lower().startswith("sep=") and len(first_lines[0]) == 5:
-        delimiter, skip = first_lines[0][4], True
+        parsed.delimiter, parsed.skip_first_line = first_lines[0][4], True
     else:
         preferred = "\t" if str(path).lower().endswith(".tsv") else ","
-        delimiter = sniff_delimiter(first_lines[:-1] if len(first_lines) > 1 else first_lines, preferred)
-    notes = [f"Read as text in {encoding}, columns separated by {_DELIMITER_NAMES[delimiter]}."]
-    return CsvText(text, encoding, delimiter, skip, notes)
+        sample = first_lines[:-1] if len(first_lines) > 1 else first_lines  # the last may be cut
+        parsed.delimiter = sniff_delimiter(sample, preferred)
+    parsed.notes.append(
+        f"Read as text in {encoding}, columns separated by {_DELIMITER_NAMES[parsed.delimiter]}."
+    )
+    return parsed
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:
@@ -112,7 +132,8 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 
 
 def iter_csv_rows(path: str | os.PathLike, parsed: CsvText) -> Iterator[list[str]]:
-    stream = io.StringIO(parsed.text, newline="")
+    # Decoded as it is read: a 200 MB file is never held twice more as text.
+    stream = io.TextIOWrapper(io.BytesIO(parsed.raw), encoding=parsed.codec, errors="replace", newline="")
     if parsed.skip_first_line:
         stream.readline()
     reader = csv.reader(stream, delimiter=parsed.delimiter, strict=False)
@@ -125,3 +146,7 @@ def iter_csv_rows(path: str | os.PathLike, parsed: CsvText) -> Iterator[list[str
             path=str(path),
             reason="corrupt",
         ) from exc
+
+
+def estimated_lines(parsed: CsvText) -> int:
+    return parsed.raw.count(b"\n") + 1

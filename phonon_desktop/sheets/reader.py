@@ -339,7 +339,7 @@ def read_workbook(
     if _is_csv(path, kind):
         parsed = csvfile.read_csv_text(path, csvfile.read_bytes(path))
         notes.extend(parsed.notes)
-        total = parsed.text.count("\n") + 1
+        total = csvfile.estimated_lines(parsed)
         grid = _gather(
             csvfile.iter_csv_rows(path, parsed), path=path, total=total, progress=progress, cancel=cancel, limits=limits
         )
