@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,8 @@ __all__ = [
 ]
 
 Progress = Callable[[int, "int | None"], None]
+P = ParamSpec("P")
+T = TypeVar("T")
 Cancel = Callable[[], bool] | threading.Event
 
 # Rows pulled per step: small enough that the GIL and cancel checks come round every few
@@ -116,6 +119,18 @@ def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
     return cancel
 
 
+def _caller(callback):
+    """The caller's callback, its exceptions marked as the caller's (see ``_plainly``)."""
+
+    def call(*args):
+        try:
+            return callback(*args)
+        except Exception as exc:
+            raise _CallerFailed(exc) from exc
+
+    return call
+
+
 def _gather(
     rows: Iterator[list],
     *,
@@ -125,7 +140,8 @@ def _gather(
     cancel: Cancel | None,
     limits: ReadLimits,
 ) -> _Grid:
-    cancelled = _cancel_check(cancel)
+    cancelled = _caller(_cancel_check(cancel))
+    progress = _caller(progress) if progress is not None else None
     grid = _Grid()
     step = max(50_000 if total is None else min(50_000, total // 100), CHUNK_ROWS)
     reported = 0
@@ -280,15 +296,22 @@ def _is_csv(path: str | os.PathLike, kind: str) -> bool:
     return kind == "text"
 
 
-def _plainly(read: Callable[..., object]) -> Callable[..., object]:
+class _CallerFailed(Exception):
+    """An exception raised by the caller's progress or cancel callback, carried through as is."""
+
+
+def _plainly(read: Callable[P, T]) -> Callable[P, T]:
     """Any failure inside a reader of an untrusted file reaches the operator as a SheetError."""
 
     @functools.wraps(read)
-    def guarded(path: str | os.PathLike, *args: object, **kwargs: object):
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        path = args[0] if args else kwargs.get("path", "")
         try:
-            return read(path, *args, **kwargs)
+            return read(*args, **kwargs)
         except SheetError:
             raise
+        except _CallerFailed as exc:  # the window's own bug: not the file's fault
+            raise exc.args[0] from None
         except MemoryError as exc:
             raise SheetError(
                 f"“{display_name(path)}” is too large to read on this computer. Split the list "

@@ -72,3 +72,11 @@ def test_read_in_a_worker_thread_while_this_thread_keeps_running(long_list):
         ticks += 1
     assert result["sheet"].row_count == ROWS
     assert ticks > 1
+
+
+def test_a_failing_progress_callback_is_not_blamed_on_the_file(long_list):
+    def broken(done: int, total: int | None) -> None:
+        raise ZeroDivisionError("bug in the window")
+
+    with pytest.raises(ZeroDivisionError):
+        read_workbook(long_list, progress=broken)
