@@ -189,6 +189,14 @@ def _too_many_columns(path: str | os.PathLike, limits: ReadLimits) -> SheetError
     )
 
 
+def _padded(texts: list[np.ndarray], kinds: list[np.ndarray], rows: int, columns: int):
+    texts = [np.concatenate([t, _blank_texts(rows - len(t))]) for t in texts]
+    kinds = [np.concatenate([k, np.zeros(rows - len(k), np.int8)]) for k in kinds]
+    texts += [_blank_texts(rows) for _ in range(columns - len(texts))]
+    kinds += [np.zeros(rows, np.int8) for _ in range(columns - len(kinds))]
+    return texts, kinds
+
+
 def _build_sheet(
     grid: _Grid,
     *,
@@ -200,8 +208,12 @@ def _build_sheet(
     sheets: list[SheetInfo],
     notes: list[str],
 ) -> Sheet:
-    width = grid.width
     texts_cols, kinds_cols = grid.columns()
+    need_rows, need_columns = extras.extent(first_column)
+    if need_rows > grid.rows or need_columns > grid.width:
+        texts_cols, kinds_cols = _padded(texts_cols, kinds_cols, max(need_rows, grid.rows), max(need_columns, grid.width))
+        grid.rows, grid.width = len(texts_cols[0]), len(texts_cols)
+    width = grid.width
     extras.apply(texts_cols, kinds_cols, first_column, notes)
     if header_row is None:
         preview = [[col[i] for col in texts_cols] for i in range(min(grid.rows, 30))]

@@ -24,7 +24,7 @@ from phonon_desktop.sheets.model import CellKind, SheetError, SheetInfo
 
 _EXPLANATORY = re.compile(
     r"^\s*(instructions?|read\s*me|help|notes?|about|info|information|guide|legend|how\s*to.*|"
-    r"cover|disclaimer|lists?|lookups?|settings|config|dropdowns?|validation)\s*$",
+    r"cover|disclaimer|lookups?|dropdowns?|validation)\s*$",
     re.IGNORECASE,
 )
 # With a core to spare beyond the window's and the reader's, part of the XML scan runs beside
@@ -46,7 +46,18 @@ class SheetExtras:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     merged_texts: dict[int, dict[int, str]] = field(default_factory=dict)  # row0 → {col index: text}
 
-    def apply(self, texts: list[list[str]], kinds: list[np.ndarray], first_column: int, notes: list[str]) -> None:
+    def extent(self, first_column: int) -> tuple[int, int]:
+        """Rows and columns (from ``first_column``) needed to hold every error or formula cell.
+
+        The fast reader may leave out a trailing row or column made only of uncalculated
+        formulas; they must still be shown (and flagged), not silently dropped.
+        """
+        cells = list(self.errors) + list(self.formulas_without_value)
+        if not cells:
+            return 0, 0
+        return max(r for r, _ in cells) + 1, max(c for _, c in cells) - first_column + 1
+
+    def apply(self, texts: list[np.ndarray], kinds: list[np.ndarray], first_column: int, notes: list[str]) -> None:
         """Correct the cells calamine read as blank or unpadded."""
         rows = len(texts[0]) if texts else 0
 

@@ -173,3 +173,17 @@ def test_scan_beside_the_parse_or_before_it_finds_the_same(tmp_path, monkeypatch
     assert sheet.data.values.tolist() == [["A", "#N/A", "0801234567"], ["B", "", "5"]]
     assert sheet.kinds["Mobile"].tolist() == [CellKind.ERROR, CellKind.FORMULA_NO_VALUE]
     assert sheet.hidden_rows.tolist() == [False, True]
+
+
+def test_trailing_rows_and_columns_of_uncalculated_formulas_are_kept_and_flagged(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile", "Full number"])
+    ws.append(["A", "8012345678", '="91"&B2'])
+    ws.append([None, None, '="91"&B3'])  # a row holding only a formula
+    path = tmp_path / "script.xlsx"
+    wb.save(path)
+    sheet = read_workbook(path)
+    assert sheet.row_count == 2
+    assert sheet.kinds["Full number"].tolist() == [CellKind.FORMULA_NO_VALUE, CellKind.FORMULA_NO_VALUE]
+    assert sheet.source_rows.tolist() == [2, 3]
