@@ -68,3 +68,29 @@ def encrypted_copy(src: Path, dst: Path, password: str = "secret") -> Path:
         msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt(password, out)
     dst.write_bytes(out.getvalue())
     return dst
+
+
+def shared_strings_bomb(src: Path, dst: Path) -> Path:
+    """An .xlsx (as Excel writes them, with a shared-strings part) whose strings hold the bomb."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = (ENTITY_BOMB_DTD + f'<sst xmlns="{main}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>').encode()
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="A1" t="inlineStr"><is><t>Name</t></is></c>', b'<c r="A1" t="s"><v>0</v></c>')
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+                )
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            new.writestr(info.filename, data)
+        new.writestr("xl/sharedStrings.xml", strings)
+    return dst

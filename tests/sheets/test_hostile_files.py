@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from phonon_desktop.sheets import ReadLimits, SheetError, check_xml_protection, list_sheets, read_workbook
-from sheet_makers import encrypted_copy, entity_bomb, rewrite_member, simple_workbook, zip_bomb
+from sheet_makers import encrypted_copy, entity_bomb, rewrite_member, shared_strings_bomb, simple_workbook, zip_bomb
 
 PLAIN = [["Name", "Mobile"], ["Abhi", "918012345678"], ["Priya", 918012345679]]
 
@@ -26,8 +26,13 @@ def plain_xlsx(tmp_path):
     return simple_workbook(tmp_path / "plain.xlsx", PLAIN)
 
 
-def test_entity_bomb_in_a_sheet_is_refused_without_expanding(tmp_path, plain_xlsx):
-    bomb = entity_bomb(plain_xlsx, tmp_path / "bomb.xlsx")
+@pytest.mark.parametrize("where", ["sheet", "shared strings"])
+def test_entity_bomb_in_a_sheet_is_refused_without_expanding(tmp_path, plain_xlsx, where):
+    if where == "sheet":
+        bomb = entity_bomb(plain_xlsx, tmp_path / "bomb.xlsx")
+        assert b"&lol9;" in zipfile.ZipFile(bomb).read("xl/worksheets/sheet1.xml")
+    else:
+        bomb = shared_strings_bomb(plain_xlsx, tmp_path / "bomb.xlsx")
     with pytest.raises(SheetError) as err:
         read_workbook(bomb)
     assert err.value.reason == "corrupt"
