@@ -44,7 +44,7 @@ _HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 _COL_HIDDEN = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _MIN = re.compile(rb'\bmin="(\d+)"')
 _MAX = re.compile(rb'\bmax="(\d+)"')
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _FORMULA_CELL = re.compile(
     rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b(?:[^>]*/>|[^>]*>[^<]*</(?:\w+:)?f>)\s*"
@@ -247,7 +247,7 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
                         if r:
                             extras.hidden_rows.add(int(r.group(1)))
             if b't="e"' in chunk:
-                for attrs, inner in _ERROR_CELL.findall(chunk):
+                for attrs, _, inner in _ERROR_CELL.findall(chunk):
                     pos = _cell_position(attrs)
                     value = _VALUE.search(inner)
                     if pos is not None:

@@ -187,3 +187,22 @@ def test_trailing_rows_and_columns_of_uncalculated_formulas_are_kept_and_flagged
     assert sheet.row_count == 2
     assert sheet.kinds["Full number"].tolist() == [CellKind.FORMULA_NO_VALUE, CellKind.FORMULA_NO_VALUE]
     assert sheet.source_rows.tolist() == [2, 3]
+
+
+def test_an_error_cell_without_its_text_does_not_borrow_the_next_cell(tmp_path):
+    from sheet_makers import rewrite_member
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile", "City"])
+    ws.append(["A", "#REF!", "Pune"])
+    ws["B2"].data_type = "e"
+    path = tmp_path / "bare error.xlsx"
+    wb.save(path)
+    bare = rewrite_member(
+        path, tmp_path / "bare error 2.xlsx", "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b'<c r="B2" t="e"><v>#REF!</v></c>', b'<c r="B2" t="e"/>'),
+    )
+    sheet = read_workbook(bare)
+    assert sheet.data.values.tolist() == [["A", "#N/A", "Pune"]]
+    assert sheet.kinds["Mobile"].tolist() == [CellKind.ERROR]
