@@ -119,6 +119,17 @@ def _cancel_check(cancel: Cancel | None) -> Callable[[], bool]:
     return cancel
 
 
+def _stopper(path: str | os.PathLike, cancel: Cancel | None) -> Callable[[], None]:
+    """A check to call between steps that raises ``ReadCancelled`` once cancel is asked."""
+    cancelled = _caller(_cancel_check(cancel))
+
+    def stop() -> None:
+        if cancelled():
+            raise ReadCancelled(path)
+
+    return stop
+
+
 def _caller(callback):
     """The caller's callback, its exceptions marked as the caller's (see ``_plainly``)."""
 
@@ -390,9 +401,11 @@ def read_workbook(
         return result
     check_xml_protection()
     with workbook.open_workbook(path, kind, limits) as book:
+        stop = _stopper(path, cancel)
         infos = book.sheet_infos()
         chosen = book.choose_sheet(sheet, infos)
-        rows, total, first_column, extras = book.open_rows(chosen, notes)
+        stop()
+        rows, total, first_column, extras = book.open_rows(chosen, notes, stop)
         grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits)
         if not any(k.any() for col in grid.kind_chunks for k in col):
             raise _empty_error(path, chosen)

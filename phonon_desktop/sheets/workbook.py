@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -167,7 +167,8 @@ class Book:
             reason="empty",
         )
 
-    def open_rows(self, name: str, notes: list[str]) -> tuple[Iterator[list], int, int, SheetExtras]:
+    def open_rows(self, name: str, notes: list[str], stop: Callable[[], None] | None = None,
+                  ) -> tuple[Iterator[list], int, int, SheetExtras]:
         """The sheet's rows (from file row 1), their count, the first column and the extras."""
         from phonon_desktop.sheets import xlsxscan
 
@@ -180,11 +181,11 @@ class Book:
             if member is not None and SCAN_BESIDE_PARSE:
                 # The extent check must finish before calamine allocates the sheet; the rest of
                 # the scan runs on a spare core while calamine parses (it releases the GIL).
-                xlsxscan.scan_sheet(self.path, self.archive, member, self.limits, details=False)
+                xlsxscan.scan_sheet(self.path, self.archive, member, self.limits, details=False, stop=stop)
                 details = helper.submit(_scan_details, self.path, member, self.limits)
             elif member is not None:
                 # One pass before calamine allocates the sheet: the extent check and the rest.
-                extras = xlsxscan.scan_sheet(self.path, self.archive, member, self.limits)
+                extras = xlsxscan.scan_sheet(self.path, self.archive, member, self.limits, stop=stop)
             try:
                 sheet = self.calamine.get_sheet_by_name(name)
             except PasswordError as exc:

@@ -14,7 +14,7 @@ import re
 import zipfile
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from posixpath import join, normpath
 
 from defusedxml import ElementTree
@@ -207,8 +207,11 @@ def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
 
 
 def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
-               *, extent: bool = True, details: bool = True):
-    """The sheet's extras (``details``) and/or the extent check (``extent``), in one pass."""
+               *, extent: bool = True, details: bool = True, stop: Callable[[], None] | None = None):
+    """The sheet's extras (``details``) and/or the extent check (``extent``), in one pass.
+
+    ``stop`` is called between pieces and may raise to end the scan (the operator cancelled).
+    """
     from phonon_desktop.sheets.workbook import SheetExtras
 
     extras = SheetExtras()
@@ -222,6 +225,8 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
     data_started = False
     try:
         for chunk in _chunks(archive, member):
+            if stop is not None:
+                stop()
             if extent and _FAR_CELL.search(chunk):  # rare: a sheet past column Z or row 999,999
                 far_row = max(far_row, max(map(int, _ANY_ROW.findall(chunk)), default=0))
                 if far_row > limits.max_rows + 200:

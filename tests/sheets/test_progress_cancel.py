@@ -80,3 +80,22 @@ def test_a_failing_progress_callback_is_not_blamed_on_the_file(long_list):
 
     with pytest.raises(ZeroDivisionError):
         read_workbook(long_list, progress=broken)
+
+
+def test_cancel_is_honoured_during_the_scan_before_rows_are_read(long_list, monkeypatch):
+    from phonon_desktop.sheets import xlsxscan
+
+    stop = threading.Event()
+    real_chunks = xlsxscan._chunks
+
+    def chunks_then_cancel(archive, member):
+        for piece in real_chunks(archive, member):
+            stop.set()  # the operator presses Cancel while the file is being checked
+            yield piece
+
+    monkeypatch.setattr(xlsxscan, "_chunks", chunks_then_cancel)
+    monkeypatch.setattr(xlsxscan, "_CHUNK", 16 * 1024)  # several pieces even for a small file
+    rows_seen: list[int] = []
+    with pytest.raises(ReadCancelled):
+        read_workbook(long_list, cancel=stop, progress=lambda done, total: rows_seen.append(done))
+    assert rows_seen == []  # stopped before any row was read
