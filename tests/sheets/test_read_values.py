@@ -206,3 +206,30 @@ def test_an_error_cell_without_its_text_does_not_borrow_the_next_cell(tmp_path):
     sheet = read_workbook(bare)
     assert sheet.data.values.tolist() == [["A", "#N/A", "Pune"]]
     assert sheet.kinds["Mobile"].tolist() == [CellKind.ERROR]
+
+
+def test_legacy_xls_reads_the_same_text(tmp_path):
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Contacts")
+    ws.write(0, 0, "Name")
+    ws.write(0, 1, "Mobile")
+    ws.write(0, 2, "Alt")
+    ws.write(0, 3, "Due")
+    ws.write(1, 0, "Abhi")
+    ws.write(1, 1, 918012345678)
+    ws.write(1, 2, "08012345670")
+    ws.write(1, 3, dt.date(2024, 12, 1), xlwt.easyxf(num_format_str="yyyy-mm-dd"))
+    ws.write(2, 0, "Zoë")
+    ws.write(2, 1, 0.1 + 0.2)
+    ws.write(2, 2, "+918012345679")
+    ws.write(2, 3, dt.datetime(2024, 12, 1, 10, 30), xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm"))
+    path = tmp_path / "old list.xls"
+    wb.save(str(path))
+    sheet = read_workbook(path)
+    assert sheet.data.values.tolist() == [
+        ["Abhi", "918012345678", "08012345670", "2024-12-01"],
+        ["Zoë", "0.3", "+918012345679", "2024-12-01 10:30"],
+    ]
+    assert sheet.kinds["Due"].tolist() == [CellKind.DATE, CellKind.DATETIME]
