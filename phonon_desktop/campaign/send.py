@@ -174,8 +174,12 @@ class Submission:
 
         ``rows`` limits the send to those sheet rows (how the operator resubmits exactly
         chosen unconfirmed rows). ``send_accepted_again`` sends rows accepted before too (a
-        deliberate repeat, e.g. a test call). ``calls_per_request`` may lower the 500 limit. Raises SubmissionLocked while another send to the flow runs,
-        JournalError when the journal cannot be used.
+        deliberate repeat, e.g. a test call). ``calls_per_request`` may lower the 500 limit.
+        The exact call of every row is fixed here: later edits to the sheet do not change
+        what this submission sends.
+
+        Raises SubmissionLocked while another send to the flow runs, JournalError when the
+        journal cannot be used. Call ``release()`` if ``run()`` is never called.
         """
         self = cls()
         self.plan, self.target, self.journal = plan, target, journal
