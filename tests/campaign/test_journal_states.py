@@ -26,7 +26,7 @@ from phonon_desktop.kairos.interpret import interpret, maybe_received, not_sent
 from test_send_kit import CANARY, FLOW, SimpleMapping, SimplePlan, code, contact_sheet, ok
 
 ROWS = 6
-FAULTS = ["ok", "ok", "drop", "lost", "refused", "reject", "stop", "429", "503-then-ok"]
+FAULTS = ["ok", "ok", "drop", "lost", "refused", "reject", "stop", "429", "503-then-ok", "partial"]
 
 
 class Crash(BaseException):
@@ -58,10 +58,17 @@ class FakeKairos:
         if fault == "stop":
             return code(212, "Insufficient Balance")
         self.seen.add(sha)
-        for call in json.loads(body)["calls"]:
+        calls = json.loads(body)["calls"]
+        if fault == "partial":  # the first call of the request is refused, the others placed
+            calls = calls[1:]
+        for call in calls:
             self.placed[call["contact-numbers"][0]] += 1
         if self.crash_after:
             raise Crash()
+        if fault == "partial":
+            details = [{"client-identifier": c["client-identifier"], "phonon-uuid": "u"} for c in calls]
+            return interpret(200, json.dumps({"api-response-code": 209, "api-response-message": "Partial Success",
+                                              "request-id": "p", "call-details": details}).encode())
         if fault == "drop":
             return maybe_received("The connection broke before an answer came.")
         return ok(body)

@@ -159,3 +159,31 @@ def test_two_programs_at_once_only_one_sends(tmp_path):
         assert [code for code, _ in outcomes] == [0, 3]
         assert outcomes[1][1].strip() == "locked"
         assert len(placed_once_and_carried_once(sandbox)) == 1500 and len(sandbox.received) == 3
+
+
+def test_ctrl_c_in_the_command_stops_after_the_request_in_flight(tmp_path):
+    folder = tmp_path / "liste"
+    folder.mkdir()
+    (folder / "contacts.csv").write_text(
+        "Customer ID,Mobile\n" + "".join(f"C{i},91802{i:07d}\n" for i in range(1500)), encoding="utf-8"
+    )
+    (folder / "mapping.json").write_text(
+        '{"contact_numbers": ["Mobile"], "client_identifier": "Customer ID"}', encoding="utf-8"
+    )
+    with Sandbox(latency=0.8) as sandbox:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "phonon_desktop", "submit", str(folder / "contacts.csv"), "--mapping",
+             str(folder / "mapping.json"), "--flow-id", "Fl0w1234", "--endpoint", sandbox.url,
+             "--journal", str(folder / "journal.sqlite3")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PHONON_SECURITY_ID": "CANARY" + "7q" * 29},
+        )
+        deadline = time.monotonic() + 60
+        while not sandbox.received and time.monotonic() < deadline:
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)  # while the first request waits for its answer
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "Stopping after the request in flight" in err and "Traceback" not in err
+    assert len(sandbox.received) == 1
+    assert "Accepted: 500 rows." in out and "Not sent: 1,000 rows" in out
