@@ -77,6 +77,7 @@ class SendSummary:
     skipped_when: str | None = None  # "26 Nov"
     endpoint_words: str = ""
     resubmitting: str = ""  # "" for a first send; "rejected" or "unconfirmed" for a resubmission
+    held: str = ""  # "12 rows rejected earlier held back (...)": earlier outcomes awaiting the operator
 
 
 def confirmation_text(s: SendSummary) -> str:
@@ -90,6 +91,8 @@ def confirmation_text(s: SendSummary) -> str:
     if s.skipped:
         when = f" on {s.skipped_when}" if s.skipped_when else " earlier"
         parts.append(f"{plural(s.skipped, 'row')} already accepted{when} {'is' if s.skipped == 1 else 'are'} skipped")
+    if s.held:
+        parts.append(s.held)
     return "; ".join(parts) + "."
 
 
