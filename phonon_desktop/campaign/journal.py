@@ -249,6 +249,9 @@ class Journal:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(str(path), timeout=10, isolation_level=None, check_same_thread=False)
+            if not existed and os.name == "posix" and path.exists():
+                # It lists customers' numbers and names: readable by this user only.
+                os.chmod(path, 0o600)
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(
                 f"{where} cannot be opened: {exc}. Check that the folder exists and that you may write to it.",
@@ -706,9 +709,11 @@ class Journal:
             )
         return token
 
-    def heartbeat(self, flow_id: str, token: str) -> None:
+    def heartbeat(self, flow_id: str, token: str) -> bool:
+        """Renew the lock; False when it is no longer ours (taken over as stale meanwhile)."""
         with self._tx("renewing the send lock") as db:
-            db.execute("UPDATE locks SET heartbeat=? WHERE flow_id=? AND token=?", (time.time(), flow_id, token))
+            cur = db.execute("UPDATE locks SET heartbeat=? WHERE flow_id=? AND token=?", (time.time(), flow_id, token))
+            return cur.rowcount == 1
 
     def release_lock(self, flow_id: str, token: str) -> None:
         with self._tx("releasing the send lock") as db:

@@ -318,6 +318,18 @@ class Submission:
         r = self._ranges[index]
         entries = self._entries[r.start : r.stop]
         t = self.target
+        if time.monotonic() - self._last_beat > HEARTBEAT_SECONDS:
+            try:
+                still_ours = self.journal.heartbeat(t.flow_id, self._lock or "")
+            except JournalError:
+                still_ours = True  # a busy journal is not a lost lock; the intent write decides
+            if not still_ours:
+                text = (
+                    "Another Phonon Desktop took over sending to this flow while this send was paused "
+                    "(for example while the computer slept). This send stopped; nothing more was sent from here."
+                )
+                return self._result(index, rows, entries, RowStatus.NOT_SENT, None, text, None, None, text)
+            self._last_beat = time.monotonic()
         body = build_body(t.api_version, t.security_id, t.flow_id, self._calls[r.start : r.stop])
         body = self._unrepeated(body)
         sha = hashlib.sha256(body).hexdigest()
@@ -327,12 +339,6 @@ class Submission:
             # Nothing may leave without its intent on disk.
             return self._result(index, rows, entries, RowStatus.NOT_SENT, None, exc.message, None, None, exc.message)
         first_sent_at = now_text()
-        if time.monotonic() - self._last_beat > HEARTBEAT_SECONDS:
-            try:
-                self.journal.heartbeat(t.flow_id, self._lock)
-                self._last_beat = time.monotonic()
-            except JournalError:
-                pass
         answer, request_pk, stop = self._settle(body, request_pk)
         statuses, codes, messages, uuids = self._row_outcomes(answer, entries, first_sent_at)
         if answer.outcome is Outcome.ACCOUNT_STOP or (

@@ -153,3 +153,27 @@ def test_same_content_same_fingerprint_other_content_other():
     assert sheet_fingerprint(a) == sheet_fingerprint(b)
     b.data.at[2, "Mobile"] = "918000000999"
     assert sheet_fingerprint(a) != sheet_fingerprint(b)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_journal_is_readable_by_its_owner_only(tmp_path):
+    with Journal(tmp_path / "j.sqlite3"):
+        pass
+    assert (tmp_path / "j.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def test_a_send_whose_lock_was_taken_over_stops_before_sending_more(tmp_path, monkeypatch):
+    import phonon_desktop.campaign.send as send_module
+
+    with Journal(tmp_path / "j.sqlite3") as j:
+        sub = Submission.prepare(SimplePlan(contact_sheet(1500)), target(), j)
+        client = ScriptedClient()
+        results = []
+        monkeypatch.setattr(send_module, "HEARTBEAT_SECONDS", 0.0)
+        for result in sub.run(client, None):
+            results.append(result)
+            # meanwhile (the laptop slept) another program declared the lock stale and took it
+            j._db.execute("UPDATE locks SET token='someone else'")
+        assert len(client.bodies) == 1 and len(results) == 2
+        assert results[1].stop and "took over" in results[1].stop
+        assert results[1].statuses == [RowStatus.NOT_SENT] * 500
