@@ -380,6 +380,8 @@ def read_workbook(
     polled between chunks of a few thousand rows and makes the read raise ``ReadCancelled``.
     """
     limits = limits or ReadLimits()
+    if progress is not None:
+        _caller(progress)(0, None)  # started; the total is known once the sheet is parsed
     kind = guard.sniff_kind(path, limits)
     notes: list[str] = []
     if _is_csv(path, kind):

@@ -95,7 +95,7 @@ def test_cancel_is_honoured_during_the_scan_before_rows_are_read(long_list, monk
 
     monkeypatch.setattr(xlsxscan, "_chunks", chunks_then_cancel)
     monkeypatch.setattr(xlsxscan, "_CHUNK", 16 * 1024)  # several pieces even for a small file
-    rows_seen: list[int] = []
+    reports: list[tuple[int, int | None]] = []
     with pytest.raises(ReadCancelled):
-        read_workbook(long_list, cancel=stop, progress=lambda done, total: rows_seen.append(done))
-    assert rows_seen == []  # stopped before any row was read
+        read_workbook(long_list, cancel=stop, progress=lambda done, total: reports.append((done, total)))
+    assert reports == [(0, None)]  # started, then stopped before any row was read
