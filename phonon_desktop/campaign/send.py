@@ -360,6 +360,11 @@ class Submission:
             )
         except JournalError as exc:
             stop = exc.message + " The last request's answer is shown but not saved: it will show as unconfirmed."
+        log.info(
+            "request %d of %d (%d calls, %d bytes, sha256 %s...): %s%s",
+            index + 1, len(self.batches), len(entries), len(body), sha[:12], answer.outcome.name,
+            f", request id {answer.request_id}" if answer.request_id else "",
+        )
         result = BatchResult(
             rows=rows,
             client_ids=[e.client_id for e in entries],
@@ -478,11 +483,22 @@ class Submission:
             return [RowStatus.ACCEPTED] * n, [code] * n, [text] * n, [got.get(e.client_id) or None for e in entries]
         if o is Outcome.PARTIAL and answer.accepted is not None:
             statuses, messages, uuids = [], [], []
+            # Identifiers Phonon names that are not in this request mean the pairing cannot be
+            # trusted: the rows it does not name may have been placed too.
+            strangers = set(answer.accepted) - {e.client_id for e in entries}
             for e in entries:
                 if e.client_id in answer.accepted:
                     statuses.append(RowStatus.ACCEPTED)
                     messages.append("Phonon accepted this call (the rest of its request was partly refused).")
                     uuids.append(answer.accepted[e.client_id] or None)
+                elif strangers:
+                    statuses.append(RowStatus.UNCONFIRMED)
+                    messages.append(
+                        "Phonon accepted part of this request but named calls this program did not send, so "
+                        f"whether this one was accepted is unknown (request {answer.request_id or 'without id'}). "
+                        "Check the Phonon console before sending it again."
+                    )
+                    uuids.append(None)
                 else:
                     statuses.append(RowStatus.REJECTED)
                     messages.append(

@@ -171,3 +171,16 @@ def test_requests_never_carry_more_calls_than_the_rate_allows_in_a_minute(journa
     sub = Submission.prepare(SimplePlan(contact_sheet(300)), slow, journal)
     assert [len(b) for b in sub.batches] == [120, 120, 60]
     sub.release()
+
+
+def test_partial_success_naming_strange_ids_leaves_the_others_unconfirmed(journal):
+    def partial(body):
+        from phonon_desktop.kairos.interpret import interpret
+
+        details = [{"client-identifier": "C00000", "phonon-uuid": "u0"}, {"client-identifier": "ZZZ", "phonon-uuid": "u9"}]
+        payload = {"api-response-code": 209, "api-response-message": "Partial Success", "request-id": "p",
+                   "call-details": details}
+        return interpret(200, json.dumps(payload).encode())
+
+    sub, results = run(SimplePlan(contact_sheet(3)), journal, ScriptedClient(partial))
+    assert results[0].statuses == [RowStatus.ACCEPTED, RowStatus.UNCONFIRMED, RowStatus.UNCONFIRMED]
