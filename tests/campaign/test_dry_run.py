@@ -269,3 +269,12 @@ def test_an_unexpected_failure_while_checking_is_a_sentence_not_a_traceback(fold
     code, out, err = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABCD1234", "--dry-run")
     assert code == 2
     assert "disk went away" in err and "Nothing was sent" in err and "Traceback" not in err + out
+
+
+def test_a_formula_never_calculated_in_the_phone_column_is_listed_not_sent(folder):
+    rows = good_rows(1) + [["C9", "Formula", '="91"&"9000000009"', None, FUTURE, "Hindi"]]
+    book = workbook(folder / "formula.xlsx", rows)
+    code, out, _ = run(book, "--mapping", mapping_file(folder / "m.json"), "--flow-id", "ABCD1234", "--dry-run")
+    assert code == 1
+    assert "1 ready" in out and "1 with errors" in out
+    assert "Row 5 (Mobile): holds a formula whose result was never saved" in out
