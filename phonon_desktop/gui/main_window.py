@@ -1,0 +1,941 @@
+"""The operator's window: open a list, see it, fix it, map it, choose the start, preview.
+
+Sending attaches to it from outside (``gui.sending.attach_sending``) through the hooks at the
+top of ``MainWindow``: the send signals, the current sheet, plan and mapping, the banner, the
+status area, read-only rows and the table model's ``set_statuses``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from phonon_desktop import APP_NAME
+from phonon_desktop.gui import campaign_link, icons, shortcuts, user_files
+from phonon_desktop.gui.models.row_order import RowFilter, rows_containing
+from phonon_desktop.gui.models.sheet_model import SheetTableModel
+from phonon_desktop.gui.undo_commands import DeleteRows, EditCells
+from phonon_desktop.gui.views.banner import Banner
+from phonon_desktop.gui.views.empty_state import EmptyState
+from phonon_desktop.gui.views.filter_bar import FilterBar
+from phonon_desktop.gui.views.find_bar import FindBar
+from phonon_desktop.gui.views.mapping_panel import MappingPanel
+from phonon_desktop.gui.views.sheet_table import SheetTableView, block_text, parse_block
+from phonon_desktop.gui.workers.load_worker import Loader, Reader
+from phonon_desktop.gui.workers.task import LatestOnly
+from phonon_desktop.sheets.model import Sheet
+
+OPEN_FILTER = "Contact lists (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
+KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
+PAGE_EMPTY, PAGE_LOADING, PAGE_TABLE = 0, 1, 2
+
+
+class MainWindow(QMainWindow):
+    # ----- hooks for sending ----------------------------------------------------------------
+    send_requested = Signal()
+    test_call_requested = Signal()
+    sheet_loaded = Signal(object)  # the Sheet, after each load or reload
+    plan_changed = Signal(object)  # the Plan (or None), after each (re)validation
+
+    def __init__(self, sandbox: Any = None, reader: Reader | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self._sandbox = sandbox
+        self._now = now or (lambda: datetime.now().astimezone())
+        self._sheet: Sheet | None = None
+        self._plan: Any = None
+        self._mapping: Any = None
+        self._path: str | None = None
+        self._signature: str | None = None
+        self._find_cache: tuple[str, int, list[np.ndarray]] | None = None
+        self._edit_generation = 0
+        self.menus: dict[str, QMenu] = {}
+        self.actions: dict[str, QAction] = {}
+        self.undo_stack = QUndoStack(self)
+        self.table_model = SheetTableModel(self)
+        self.loader = Loader(self, reader)
+        self.planner = LatestOnly(self)
+        self.setAcceptDrops(True)
+        self.resize(1280, 760)
+        self._build_ui()
+        self._build_actions()
+        self._connect()
+        self._show_page(PAGE_EMPTY)
+        self.empty_state.set_recent(user_files.recent_files())
+        self._update_title()
+        self._update_enabled()
+        if sandbox is not None:
+            self.show_banner("Sandbox: calls go to a practice server on this computer. Nobody is called.", "info")
+
+    # ----- hooks ------------------------------------------------------------------------------
+    def current_sheet(self) -> Sheet | None:
+        return self._sheet
+
+    def current_plan(self) -> Any:
+        return self._plan
+
+    def current_mapping(self) -> Any:
+        return self._mapping
+
+    def source_path(self) -> str | None:
+        return self._path
+
+    def sandbox(self) -> Any:
+        return self._sandbox
+
+    def show_banner(self, text: str, level: str = "info", action_text: str | None = None,
+                    action: Callable[[], object] | None = None) -> None:
+        self.banner.show_message(text, level, action_text, action)
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addPermanentWidget(widget)
+
+    def set_rows_read_only(self, rows: np.ndarray | None) -> None:
+        self.table_model.set_read_only_rows(rows)
+        self._update_enabled()
+
+    def select_rows(self, rows: Sequence[int] | np.ndarray) -> None:
+        """Select these sheet rows (those shown under the current filter)."""
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        model = self.table_model
+        views = sorted(v for v in (model.view_row(int(r)) for r in np.asarray(rows).ravel()) if v >= 0)
+        if not views:
+            return
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        selection = QItemSelection()
+        last = model.columnCount() - 1
+        start = prev = views[0]
+        for v in views[1:] + [None]:  # contiguous runs: one range each
+            if v is not None and v == prev + 1:
+                prev = v
+                continue
+            selection.select(model.index(start, 0), model.index(prev, last))
+            if v is not None:
+                start = prev = v
+        sel.select(selection, QItemSelectionModel.SelectionFlag.Select)
+        self.table.scrollTo(model.index(views[0], 0))
+
+    def selected_rows(self) -> np.ndarray:
+        """Sheet row indices of every row with a selected cell."""
+        views = {i.row() for i in self.table.selectionModel().selectedIndexes()}
+        if not views:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(self.table_model.sheet_rows(sorted(views)))
+
+    @property
+    def send_button(self) -> QPushButton:
+        return self.mapping_panel.send_button
+
+    @property
+    def test_call_button(self) -> QPushButton:
+        return self.mapping_panel.test_call_button
+
+    # ----- building ---------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(self.toolbar)
+        self.sheet_choice = QComboBox()
+        self.sheet_choice.setAccessibleName("Sheet")
+        self.sheet_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.header_row = QSpinBox()
+        self.header_row.setRange(1, 1000)
+        self.header_row.setAccessibleName("Header row")
+        self.header_row.setToolTip("The row of the file that holds the column names")
+        self.header_row.setKeyboardTracking(False)  # reload once the number is typed, not per digit
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(6, 4, 6, 4)
+        self.banner = Banner()
+        lay.addWidget(self.banner)
+        self.pages = QStackedWidget()
+        lay.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.empty_state = EmptyState()
+        self.pages.addWidget(self.empty_state)
+
+        loading = QWidget()
+        ll = QVBoxLayout(loading)
+        ll.addStretch(1)
+        self.loading_label = QLabel("Opening…")
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(520)
+        self.progress.setTextVisible(True)
+        self.cancel_load_button = QPushButton(icons.icon("cancel"), "Cancel")
+        ll.addWidget(self.loading_label)
+        ll.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
+        ll.addWidget(self.cancel_load_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        ll.addStretch(2)
+        self.pages.addWidget(loading)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        tl = QVBoxLayout(left)
+        tl.setContentsMargins(0, 0, 0, 0)
+        self.filter_bar = FilterBar()
+        self.table = SheetTableView()
+        self.table.setModel(self.table_model)
+        self.find_bar = FindBar()
+        tl.addWidget(self.filter_bar)
+        tl.addWidget(self.table, 1)
+        tl.addWidget(self.find_bar)
+        self.mapping_panel = MappingPanel(start_box=None)
+        self.mapping_panel.start._now = self._now
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.mapping_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([900, 380])
+        self.pages.addWidget(self.splitter)
+
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.setTabOrder(self.filter_bar.choice, self.filter_bar.text)
+        self.setTabOrder(self.filter_bar.text, self.table)
+        self.setTabOrder(self.table, self.mapping_panel.numbers)
+
+    def _action(self, name: str, text: str, slot: Callable[[], object], icon: str | None = None,
+                tip: str | None = None) -> QAction:
+        act = QAction(text, self)
+        if icon:
+            act.setIcon(icons.icon(icon))
+        if name in shortcuts.SHORTCUTS:
+            act.setShortcuts(shortcuts.keys(name))
+        act.setToolTip(f"{tip or text.replace('&', '').rstrip('…')} ({shortcuts.describe(name)})"
+                       if name in shortcuts.SHORTCUTS else (tip or text))
+        act.triggered.connect(lambda _checked=False: slot())
+        self.actions[name] = act
+        self.addAction(act)  # shortcuts work wherever the focus is
+        return act
+
+    def _build_actions(self) -> None:
+        a = self._action
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(shortcuts.keys("undo"))
+        undo.setIcon(icons.icon("undo"))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(shortcuts.keys("redo"))
+        redo.setIcon(icons.icon("redo"))
+        self.actions["undo"], self.actions["redo"] = undo, redo
+        a("open", "&Open…", self.choose_file, "open", "Open a contact list")
+        a("save_copy", "Save a &copy…", self.save_copy, "save_copy", "Save the list with your changes as a new file")
+        a("reload", "&Reload from file", self.reload, "reload")
+        a("quit", "&Quit", self.close)
+        a("find", "&Find…", self.find_bar.open_bar, "find", "Find text in the list")
+        a("find_next", "Find &next", lambda: self.find(self.find_bar.edit.text(), False))
+        a("find_previous", "Find &previous", lambda: self.find(self.find_bar.edit.text(), True))
+        a("paste", "&Paste", self.paste)
+        a("copy", "&Copy", self.copy)
+        a("clear_cells", "C&lear cells", self.clear_cells)
+        a("delete_rows", "&Delete rows", self.delete_selected_rows, "delete_rows", "Leave the selected rows out")
+        a("show_problems", "Show rows with &problems", lambda: self.filter_bar.show_choice("Rows with problems"))
+        a("show_all", "Show &all rows", self.filter_bar.clear)
+        a("focus_table", "Go to the &list", self.table.setFocus)
+        a("focus_mapping", "Go to the &campaign panel", self.mapping_panel.numbers.setFocus)
+        a("preview", "&Preview…", self.preview, "preview", "See exactly what will be sent")
+        a("send", "&Send…", self._request_send, "send")
+        a("test_call", "&Test call…", self._request_test_call, "test_call")
+        a("open_mapping", "&Open mapping…", self.open_mapping, "mapping_open")
+        a("save_mapping", "Save &mapping…", self.save_mapping, "mapping_save")
+        a("help_keys", "&Keyboard shortcuts", self.show_shortcuts)
+        self.actions["paste"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.actions["copy"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.actions["clear_cells"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.actions["close_find"] = QAction(self)
+
+        bar = self.menuBar()
+        for key, title, names in (
+            ("file", "&File", ["open", None, "save_copy", "reload", None, "quit"]),
+            ("edit", "&Edit", ["undo", "redo", None, "copy", "paste", "clear_cells", "delete_rows", None, "find",
+                               "find_next", "find_previous"]),
+            ("view", "&View", ["show_problems", "show_all", None, "focus_table", "focus_mapping"]),
+            ("campaign", "&Campaign", ["open_mapping", "save_mapping", None, "preview", "test_call", "send"]),
+            ("help", "&Help", ["help_keys"]),
+        ):
+            menu = bar.addMenu(title)
+            self.menus[key] = menu
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions[name])
+        self.recent_menu = QMenu("Open &recent", self)
+        self.menus["file"].insertMenu(self.menus["file"].actions()[1], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+        tb = self.toolbar
+        for name in ("open", "save_copy", None, "undo", "redo", None, "find", "delete_rows"):
+            if name is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(self.actions[name])
+        tb.addSeparator()
+        sheet_label = QLabel(" &Sheet: ")
+        sheet_label.setBuddy(self.sheet_choice)
+        tb.addWidget(sheet_label)
+        tb.addWidget(self.sheet_choice)
+        header_label = QLabel("  &Header row: ")
+        header_label.setBuddy(self.header_row)
+        tb.addWidget(header_label)
+        tb.addWidget(self.header_row)
+
+    def _connect(self) -> None:
+        self.empty_state.open_requested.connect(self.choose_file)
+        self.empty_state.recent_chosen.connect(self.open_file)
+        self.empty_state.sample_requested.connect(self.open_sample)
+        self.cancel_load_button.clicked.connect(self.cancel_load)
+        self.loader.progress.connect(self._on_load_progress)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.cancelled.connect(self._on_load_cancelled)
+        self.planner.done.connect(self._on_planned)
+        self.planner.failed.connect(self._on_plan_failed)
+        self.table_model.edit_requested.connect(self._on_edit_requested)
+        self.table.paste_requested.connect(self.paste)
+        self.table.copy_requested.connect(self.copy)
+        self.table.clear_requested.connect(self.clear_cells)
+        self.filter_bar.filter_changed.connect(self.apply_filter)
+        self.find_bar.find_requested.connect(self.find)
+        self.find_bar.closed.connect(self.table.setFocus)
+        self.mapping_panel.mapping_changed.connect(self.replan)
+        self.mapping_panel.summary_clicked.connect(self._on_summary_clicked)
+        self.mapping_panel.preview_requested.connect(self.preview)
+        self.mapping_panel.send_button.clicked.connect(self._request_send)
+        self.mapping_panel.test_call_button.clicked.connect(self._request_test_call)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_enabled())
+        self.sheet_choice.activated.connect(self._on_sheet_chosen)
+        self.header_row.valueChanged.connect(self._on_header_row_chosen)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_enabled())
+        self.table_model.modelReset.connect(self._update_counts)
+        self.table_model.layoutChanged.connect(self._update_counts)
+
+    # ----- opening ------------------------------------------------------------------------------
+    def choose_file(self) -> None:
+        start = os.path.dirname(self._path) if self._path else str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open a contact list", start, OPEN_FILTER)
+        if path:
+            self.open_file(path)
+
+    def open_sample(self) -> None:
+        from phonon_desktop.gui.app import sample_list_path
+
+        self.open_file(str(sample_list_path()))
+
+    def open_file(self, path: str, sheet: str | None = None, header_row: int | None = None) -> None:
+        """Read a list in the background; the table appears when it is read."""
+        if not self._may_discard_edits():
+            return
+        self._pending = (os.path.abspath(path), sheet, header_row)
+        self.loading_label.setText(f"Opening {os.path.basename(path)}…")
+        self.progress.setRange(0, 0)
+        self._show_page(PAGE_LOADING)
+        self.status_label.setText(f"Opening {path}…")
+        self.planner.discard()
+        self.loader.start(os.path.abspath(path), sheet, header_row)
+
+    def reload(self, sheet: str | None = None, header_row: int | None = None) -> None:
+        if self._path:
+            self.open_file(self._path, sheet if sheet is not None else (self._sheet.name if self._sheet else None),
+                           header_row)
+
+    def cancel_load(self) -> None:
+        self.loader.cancel()
+
+    def _on_load_progress(self, rows: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(rows, total))
+            self.progress.setFormat(f"{rows:,} of {total:,} rows")
+        else:
+            self.progress.setFormat(f"{rows:,} rows")
+
+    def _on_load_cancelled(self) -> None:
+        self.status_label.setText("Opening cancelled.")
+        self._show_page(PAGE_TABLE if self._sheet is not None else PAGE_EMPTY)
+
+    def _on_load_failed(self, message: str) -> None:
+        self._show_page(PAGE_TABLE if self._sheet is not None else PAGE_EMPTY)
+        self.status_label.setText("The list could not be opened.")
+        path = self._pending[0] if getattr(self, "_pending", None) else None
+        self.show_banner(message, "error", "Try again" if path else None,
+                         (lambda: self.open_file(path)) if path else None)
+
+    def _on_loaded(self, sheet: Sheet) -> None:
+        self.hide_banner() if self.banner.level == "error" else None
+        same_file = self._path == sheet.path
+        self._path = sheet.path
+        self.undo_stack.clear()
+        user_files.add_recent_file(sheet.path)
+        self.empty_state.set_recent(user_files.recent_files())
+        self._set_sheet(sheet)
+        self._fill_sheet_choosers(sheet)
+        self._show_page(PAGE_TABLE)
+        self._update_title()
+        self.table.setFocus()
+        self._offer_mapping(sheet, keep_current=same_file)
+        self._offer_hidden_rows(sheet)
+        self.sheet_loaded.emit(sheet)
+
+    def _set_sheet(self, sheet: Sheet) -> None:
+        self._sheet = sheet
+        self._plan = None
+        self._find_cache = None
+        self.table_model.set_sheet(sheet)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._size_columns()
+        self._update_counts()
+        self._update_enabled()
+
+    def replace_sheet(self, sheet: Sheet) -> None:
+        """A changed copy of the list (rows left out, or put back by undo); re-plans it."""
+        wanted = self.table_model.row_filter
+        self._set_sheet(sheet)
+        if wanted.active:
+            self.table_model.set_filter(wanted)
+        self.sheet_loaded.emit(sheet)
+        self.replan()
+
+    def _size_columns(self) -> None:
+        from phonon_desktop.gui.row_look import STATUS_WORDS
+
+        header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        hfm = header.fontMetrics()
+        model = self.table_model
+        sample = min(model.rowCount(), 200)  # measure the first rows only: a million would freeze
+        for c in range(model.columnCount()):
+            title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+            # room for the bold header text and its sort arrow
+            widest = max((hfm.horizontalAdvance(line) + 28 for line in title.split("\n")), default=40)
+            if c == model.STATUS_COLUMN:
+                widest = max([widest] + [fm.horizontalAdvance(w) + 34 for w in STATUS_WORDS.values()])
+            else:
+                for r in range(sample):
+                    widest = max(widest, fm.horizontalAdvance(str(model.data(model.index(r, c)) or "")) + 16)
+            header.resizeSection(c, min(max(widest, 48), 320))
+
+    def _fill_sheet_choosers(self, sheet: Sheet) -> None:
+        with QSignalBlocker(self.sheet_choice):
+            self.sheet_choice.clear()
+            infos = [i for i in sheet.sheets if i.has_data] or [i for i in sheet.sheets if i.name == sheet.name]
+            for info in infos:
+                label = f"{info.name}  ({info.rows:,} rows)" + ("  — hidden in Excel" if info.hidden else "")
+                self.sheet_choice.addItem(label, info.name)
+            self.sheet_choice.setCurrentIndex(max(0, self.sheet_choice.findData(sheet.name)))
+        with QSignalBlocker(self.header_row):
+            self.header_row.setValue(sheet.header_row)
+
+    def _on_sheet_chosen(self, index: int) -> None:
+        name = self.sheet_choice.itemData(index)
+        if self._sheet is not None and name and name != self._sheet.name:
+            self.reload(sheet=name, header_row=None)
+
+    def _on_header_row_chosen(self, value: int) -> None:
+        if self._sheet is not None and value != self._sheet.header_row:
+            self.reload(header_row=value)
+
+    def _offer_hidden_rows(self, sheet: Sheet) -> None:
+        hidden = sheet.hidden_rows
+        if hidden is None or not np.any(hidden):
+            if sheet.notes:
+                self.show_banner(" ".join(sheet.notes), "info")
+            return
+        rows = np.flatnonzero(np.asarray(hidden, dtype=bool))
+        numbers = ", ".join(str(n) for n in np.asarray(sheet.source_rows)[rows[:5]]) + (" …" if len(rows) > 5 else "")
+        word = "row is" if len(rows) == 1 else "rows are"
+        self.show_banner(f"{len(rows):,} {word} hidden in Excel (row {numbers}). Hidden rows are usually meant to "
+                         "be left out.", "warning", "Leave hidden rows out",
+                         lambda: self._leave_out_hidden())
+
+    def _leave_out_hidden(self) -> None:
+        sheet = self._sheet
+        if sheet is None or sheet.hidden_rows is None:
+            return
+        rows = np.flatnonzero(np.asarray(sheet.hidden_rows, dtype=bool))
+        if len(rows):
+            self.undo_stack.push(DeleteRows(self, rows, f"Leave out {len(rows):,} hidden rows"))
+        self.hide_banner()
+        self.status_label.setText(f"{len(rows):,} hidden rows left out (Undo puts them back).")
+
+    def _may_discard_edits(self) -> bool:
+        if self.undo_stack.isClean():
+            return True
+        answer = QMessageBox.question(
+            self, APP_NAME,
+            "You changed this list. Opening another list (or the same one again) drops those changes.\n"
+            "Save a copy first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_copy()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # ----- mapping and plan ---------------------------------------------------------------------
+    def _offer_mapping(self, sheet: Sheet, keep_current: bool) -> None:
+        panel = self.mapping_panel
+        current = panel.mapping_json() if keep_current and self._signature else None
+        panel.set_headers(list(sheet.headers))
+        try:
+            self._signature = campaign_link.headers_signature(list(sheet.headers))
+        except ImportError:
+            self._signature = None
+        remembered = user_files.remembered_mapping(self._signature) if self._signature else None
+        if current and any(c in sheet.headers for c in current.get("contact_numbers", [])):
+            panel.set_mapping_json(current)
+            return
+        if remembered:
+            panel.set_mapping_json(remembered)
+            panel.set_message("Using the mapping you used last time for a list with these columns.")
+            return
+        try:
+            proposal, questions = campaign_link.propose(sheet)
+        except ImportError:
+            proposal, questions = None, []
+        panel.set_mapping_json(proposal or {})
+        panel.set_message("\n".join(questions))
+
+    def replan(self) -> None:
+        """Check every row against the mapping (in the background)."""
+        sheet = self._sheet
+        if sheet is None:
+            return
+        obj = self.mapping_panel.mapping_json()
+        self.table_model.set_roles(column_roles(obj))
+        try:
+            mapping = campaign_link.mapping_from_json(obj)
+            mapping.check_columns(list(sheet.headers)) if hasattr(mapping, "check_columns") else None
+        except campaign_link.mapping_error_types() as exc:
+            self._mapping = None
+            self._set_plan(None)
+            self.mapping_panel.set_message(getattr(exc, "message", str(exc)))
+            return
+        except ImportError:
+            return
+        self._mapping = mapping
+        if self._signature:
+            user_files.remember_mapping(self._signature, obj)
+        now = self._now()
+        self.status_label.setText("Checking the rows…")
+        self.planner.submit(lambda: campaign_link.plan(sheet, mapping, now=now))
+
+    def _on_planned(self, plan: Any) -> None:
+        if self._sheet is None or len(plan.levels) != self._sheet.row_count:
+            return  # planned for a list since changed
+        self.mapping_panel.set_message("")
+        self._set_plan(plan)
+        self.status_label.setText("")
+
+    def _on_plan_failed(self, message: str) -> None:
+        self._set_plan(None)
+        self.mapping_panel.set_message(message)
+        self.status_label.setText("")
+
+    def _set_plan(self, plan: Any) -> None:
+        self._plan = plan
+        self.table_model.set_plan(plan)
+        if self.table_model.row_filter.active:
+            self.table_model.set_filter(self.table_model.row_filter)
+        self._update_summary()
+        self.plan_changed.emit(plan)
+
+    def _update_summary(self) -> None:
+        levels = self.table_model.levels()
+        panel = self.mapping_panel
+        if self._plan is None or levels is None:
+            panel.summary.setText("Choose the phone number column to check the rows." if self._sheet else "")
+            panel.send_button.setText("Send")
+            panel.start.set_call_count(0)
+            self._update_enabled()
+            return
+        ready = int(np.count_nonzero(levels == 0))
+        warnings = int(np.count_nonzero(levels == 1))
+        errors = int(np.count_nonzero(levels >= 2))
+        panel.set_summary(ready, warnings, errors)
+        sendable = campaign_link.sendable_count(self._plan)
+        panel.send_button.setText(f"Send {sendable:,} call{'s' if sendable != 1 else ''}")
+        panel.start.set_call_count(sendable)
+        self._update_enabled()
+
+    def _on_summary_clicked(self, part: str) -> None:
+        label = {"ready": "Ready", "warning": "Warnings", "error": "Errors"}.get(part)
+        if label:
+            self.filter_bar.show_choice(label)
+
+    def cells_edited(self, rows: list[int]) -> None:
+        """After an edit or its undo: re-check only these rows."""
+        self._find_cache = None
+        self._edit_generation += 1
+        if self._plan is not None:
+            try:
+                self._plan = campaign_link.revalidate(self._plan, rows)
+            except Exception as exc:  # noqa: BLE001 - fall back to a full check, never a traceback
+                self.status_label.setText(getattr(exc, "message", "Checking all rows again…"))
+                self.replan()
+                return
+            self.table_model.set_plan_rows(self._plan, rows)
+            self._update_summary()
+            self.plan_changed.emit(self._plan)
+
+    # ----- editing ------------------------------------------------------------------------------
+    def _on_edit_requested(self, row: int, col: int, text: str) -> None:
+        name = self._sheet.headers[col] if self._sheet else ""
+        number = self._sheet.source_rows[row] if self._sheet is not None else row + 1
+        self.undo_stack.push(EditCells(self, [row], [col], [text], f"Edit {name} in row {number}"))
+
+    def _selected_data_cells(self) -> list[tuple[int, int]]:
+        """(sheet row, sheet column) of selected data cells, in view order."""
+        model = self.table_model
+        out = []
+        for idx in sorted(self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())):
+            if idx.column() >= model.FIRST_DATA_COLUMN:
+                out.append((model.sheet_row(idx.row()), idx.column() - model.FIRST_DATA_COLUMN))
+        return out
+
+    def paste(self) -> None:
+        """Paste a block copied from Excel, from the current cell down and right."""
+        text = QGuiApplication.clipboard().text()
+        model = self.table_model
+        current = self.table.currentIndex()
+        if not text or not current.isValid() or self._sheet is None:
+            return
+        block = parse_block(text)
+        selected = self._selected_data_cells()
+        rows, cols, texts = [], [], []
+        skipped_ro = 0
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            for r, c in selected:  # one value onto many cells: fill them all, as Excel does
+                if model.is_read_only(r):
+                    skipped_ro += 1
+                    continue
+                rows.append(r), cols.append(c), texts.append(block[0][0])
+            lost = 0
+        else:
+            top = current.row()
+            left = max(current.column(), model.FIRST_DATA_COLUMN) - model.FIRST_DATA_COLUMN
+            ncols = len(self._sheet.headers)
+            lost = 0
+            for i, line in enumerate(block):
+                view = top + i
+                if view >= model.rowCount():
+                    lost += 1
+                    continue
+                r = model.sheet_row(view)
+                if model.is_read_only(r):
+                    skipped_ro += 1
+                    continue
+                for j, value in enumerate(line):
+                    if left + j < ncols:
+                        rows.append(r), cols.append(left + j), texts.append(value.strip())
+        if rows:
+            self.undo_stack.push(EditCells(self, rows, cols, texts, f"Paste {len(texts):,} cells"))
+        notes = []
+        if lost:
+            notes.append(f"{lost:,} pasted lines did not fit below the last row and were left out.")
+        if skipped_ro:
+            notes.append(f"{skipped_ro:,} rows are being sent and were not changed.")
+        self.status_label.setText(" ".join(notes) or f"Pasted {len(texts):,} cells (Undo: {shortcuts.describe('undo')}).")
+
+    def copy(self) -> None:
+        model = self.table_model
+        indexes = self.table.selectionModel().selectedIndexes()
+        if not indexes:
+            return
+        rows = sorted({i.row() for i in indexes})
+        cols = sorted({i.column() for i in indexes})
+        lines = [[str(model.data(model.index(r, c)) or "") for c in cols] for r in rows[:100_000]]
+        QGuiApplication.clipboard().setText(block_text(lines))
+
+    def clear_cells(self) -> None:
+        cells = [(r, c) for r, c in self._selected_data_cells() if not self.table_model.is_read_only(r)]
+        if cells:
+            rows, cols = zip(*cells)
+            self.undo_stack.push(EditCells(self, rows, cols, [""] * len(cells), f"Clear {len(cells):,} cells"))
+
+    def delete_selected_rows(self) -> None:
+        rows = self.selected_rows()
+        if not len(rows):
+            self.status_label.setText("Select the rows to leave out first (click their # number).")
+            return
+        if self.table_model._read_only is not None and np.any(self.table_model._read_only[rows]):
+            self.status_label.setText("Some of these rows are being sent: wait until sending ends.")
+            return
+        word = "row" if len(rows) == 1 else "rows"
+        self.undo_stack.push(DeleteRows(self, rows, f"Leave out {len(rows):,} {word}"))
+        self.status_label.setText(f"{len(rows):,} {word} left out of the list (the file is unchanged; Undo puts them back).")
+
+    def save_copy(self) -> bool:
+        if self._sheet is None:
+            return False
+        from phonon_desktop.gui.save_copy import save_sheet_copy, suggested_copy_name
+
+        start = suggested_copy_name(self._sheet.path)
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy of the list", start, "Excel workbook (*.xlsx)")
+        if not path:
+            return False
+        return self.save_copy_to(path)
+
+    def save_copy_to(self, path: str) -> bool:
+        from phonon_desktop.gui.save_copy import save_sheet_copy
+
+        assert self._sheet is not None
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        try:
+            save_sheet_copy(self._sheet, path)
+        except OSError as exc:
+            self.show_banner(f"{path} could not be written ({exc.strerror or exc}). If it is open in Excel, close "
+                             "it there, or choose another name.", "error")
+            return False
+        self.undo_stack.setClean()
+        self.status_label.setText(f"Saved a copy as {path}. The original file is unchanged.")
+        return True
+
+    # ----- view: filter, find -------------------------------------------------------------------
+    def apply_filter(self, wanted: RowFilter) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.table_model.set_filter(wanted)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def _update_counts(self) -> None:
+        self.filter_bar.set_counts(self.table_model.rowCount(), self._sheet.row_count if self._sheet else 0)
+
+    def find(self, text: str, backwards: bool = False) -> bool:
+        """Go to the next (or previous) cell containing ``text``, after the current cell."""
+        model = self.table_model
+        if not text or self._sheet is None or model.rowCount() == 0:
+            return False
+        if self._find_cache is None or self._find_cache[:2] != (text, self._edit_generation):
+            hits = [np.asarray(rows_containing([col], text)) for col in model.columns()]
+            self._find_cache = (text, self._edit_generation, hits)
+        hits = self._find_cache[2]
+        order = model.row_order()
+        any_hit = np.zeros(len(order), dtype=bool)
+        for h in hits:
+            any_hit |= h[order]
+        views = np.flatnonzero(any_hit)
+        if views.size == 0:
+            self.find_bar.set_result("Not found")
+            return False
+        cur = self.table.currentIndex()
+        cur_row = cur.row() if cur.isValid() else -1
+        cur_col = cur.column() - model.FIRST_DATA_COLUMN if cur.isValid() else -1
+        ncols = len(hits)
+
+        def cols_in(view: int) -> list[int]:
+            r = order[view]
+            return [c for c in range(ncols) if hits[c][r]]
+
+        target = None
+        if cur_row >= 0 and any_hit[cur_row]:
+            same = [c for c in cols_in(cur_row) if (c < cur_col if backwards else c > cur_col)]
+            if same:
+                target = (cur_row, same[-1] if backwards else same[0])
+        if target is None:
+            if backwards:
+                before = views[views < cur_row] if cur_row >= 0 else views
+                view = int(before[-1]) if before.size else int(views[-1])
+                target = (view, cols_in(view)[-1])
+            else:
+                after = views[views > cur_row]
+                view = int(after[0]) if after.size else int(views[0])
+                target = (view, cols_in(view)[0])
+        index = model.index(target[0], target[1] + model.FIRST_DATA_COLUMN)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        position = int(np.searchsorted(views, target[0])) + 1
+        self.find_bar.set_result(f"row {position:,} of {views.size:,} rows with \u201c{text}\u201d")
+        return True
+
+    # ----- campaign actions ----------------------------------------------------------------------
+    def preview(self) -> None:
+        from phonon_desktop.gui.dialogs.preview import PreviewDialog
+
+        if self._plan is None:
+            self.status_label.setText("Nothing to preview yet: choose the phone number column first.")
+            return
+        PreviewDialog(self._plan, self._sheet, self._mapping, self).exec()
+
+    def _request_send(self) -> None:
+        if self._plan is None or not self.send_button.isEnabled():
+            return
+        if not self.isSignalConnected(self.metaObject().method(self.metaObject().indexOfSignal("send_requested()"))):
+            self.show_banner("Sending is not available in this installation.", "warning")
+            return
+        self.send_requested.emit()
+
+    def _request_test_call(self) -> None:
+        if self._plan is None:
+            return
+        self.test_call_requested.emit()
+
+    def open_mapping(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a mapping", "", "Mapping (*.json);;All files (*)")
+        if path:
+            self.open_mapping_from(path)
+
+    def open_mapping_from(self, path: str) -> bool:
+        import json
+
+        try:
+            obj = json.loads(Path(path).read_text(encoding="utf-8"))
+            mapping = campaign_link.mapping_from_json(obj)
+            if self._sheet is not None and hasattr(mapping, "check_columns"):
+                mapping.check_columns(list(self._sheet.headers))
+        except (OSError, ValueError) as exc:
+            message = getattr(exc, "message", None) or f"{path} is not a mapping file ({exc})."
+            self.show_banner(message, "error")
+            return False
+        self.mapping_panel.set_mapping_json(mapping.to_json() if hasattr(mapping, "to_json") else obj)
+        self.status_label.setText(f"Mapping opened from {path}.")
+        return True
+
+    def save_mapping(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the mapping", "mapping.json", "Mapping (*.json)")
+        if path:
+            self.save_mapping_to(path)
+
+    def save_mapping_to(self, path: str) -> bool:
+        if self._mapping is None:
+            self.show_banner("The mapping is not complete yet: " + (self.mapping_panel.message.text() or
+                             "choose the phone number column."), "warning")
+            return False
+        try:
+            mapping = self._mapping
+            if self._sheet is not None:
+                mapping.sheet, mapping.header_row = self._sheet.name, self._sheet.header_row
+            mapping.save(path)
+        except OSError as exc:
+            self.show_banner(f"{path} could not be written ({exc.strerror or exc}). Choose another folder.", "error")
+            return False
+        self.status_label.setText(f"Mapping saved as {path}.")
+        return True
+
+    def show_shortcuts(self) -> None:
+        lines = []
+        for name, act in self.actions.items():
+            if name in shortcuts.SHORTCUTS and act.text():
+                lines.append(f"{act.text().replace('&', ''):<34} {shortcuts.describe(name)}")
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+
+    # ----- window state ---------------------------------------------------------------------------
+    def _show_page(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        loaded = page == PAGE_TABLE
+        for name in ("save_copy", "reload", "find", "delete_rows", "preview", "save_mapping", "open_mapping",
+                     "show_problems", "show_all"):
+            if name in self.actions:
+                self.actions[name].setEnabled(loaded)
+        self.sheet_choice.setEnabled(loaded)
+        self.header_row.setEnabled(loaded)
+
+    def _update_title(self) -> None:
+        name = os.path.basename(self._path) if self._path else ""
+        sandbox = "  [Sandbox]" if self._sandbox is not None else ""
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}{sandbox}" if name else f"{APP_NAME}{sandbox}")
+        self.setWindowModified(not self.undo_stack.isClean())
+
+    def _update_enabled(self) -> None:
+        has_plan = self._plan is not None
+        sendable = campaign_link.sendable_count(self._plan) if has_plan else 0
+        self.mapping_panel.send_button.setEnabled(sendable > 0)
+        self.mapping_panel.test_call_button.setEnabled(sendable > 0)
+        self.mapping_panel.preview_button.setEnabled(sendable > 0)
+        for name in ("send", "test_call", "preview"):
+            if name in self.actions:
+                self.actions[name].setEnabled(sendable > 0)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in user_files.recent_files():
+            act = self.recent_menu.addAction(os.path.basename(path))
+            act.setToolTip(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_file(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    # ----- drag and drop, closing -------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            path = url.toLocalFile()
+            if path and Path(path).suffix.lower() in KNOWN_SUFFIXES:
+                return path
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_file(path))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_discard_edits():
+            event.ignore()
+            return
+        self.loader.cancel()
+        self.loader.wait(5000)
+        self.planner.wait(30_000)
+        super().closeEvent(event)
+
+
+def column_roles(mapping_json: dict[str, Any]) -> dict[str, str]:
+    """The role of each mapped column, as shown under its header."""
+    roles: dict[str, list[str]] = {}
+    for i, col in enumerate(mapping_json.get("contact_numbers") or []):
+        roles.setdefault(col, []).append(f"Number {i + 1}")
+    client = mapping_json.get("client_identifier")
+    if client:
+        roles.setdefault(client, []).append("ID")
+    start = mapping_json.get("start_time")
+    if isinstance(start, dict) and start.get("column"):
+        roles.setdefault(start["column"], []).append("Start")
+    for name, col in (mapping_json.get("keys") or {}).items():
+        roles.setdefault(col, []).append(f"$flow.key.{name}")
+    return {col: ", ".join(parts) for col, parts in roles.items()}

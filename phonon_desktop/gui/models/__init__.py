@@ -1,0 +1,1 @@
+"""Qt item models: thin adapters over the sheet and the campaign plan."""

@@ -1,0 +1,410 @@
+"""The table model: the sheet's cells as the operator sees them, in a chosen row order.
+
+A thin adapter: cell text comes straight from one object array per column; the row order
+(sort and filter) is a numpy array computed on whole columns (see ``row_order``); problem
+tints and tooltips come from the campaign plan. ``data()`` does a few array lookups and
+nothing else, so a 1,000,000-row sheet scrolls as fast as a small one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon
+
+import pandas as pd
+
+from phonon_desktop.gui.models.row_order import RowFilter, filter_mask, sort_permutation, visible_order
+from phonon_desktop.gui.row_look import default_status_style, problem_tint
+from phonon_desktop.sheets.model import CellKind, Sheet
+
+StatusStyle = Callable[[str], tuple[QColor, QIcon, str]]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+SHEET_ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the sheet row index behind a view row
+LEVEL_STATUS = {0: "ready", 1: "warning", 2: "error"}
+STATUS_RANK = {"error": 0, "rejected": 1, "unconfirmed": 2, "warning": 3, "not sent": 4,
+               "not_sent": 4, "sending": 5, "ready": 6, "accepted": 7, "skipped": 8}
+
+
+class SheetTableModel(QAbstractTableModel):
+    """Columns: "#" (the row's number in the file), "Status", then the sheet's columns."""
+
+    ROW_NUMBER_COLUMN = 0
+    STATUS_COLUMN = 1
+    FIRST_DATA_COLUMN = 2
+
+    # The operator typed into a cell: (sheet row, sheet column index, new text). The window
+    # turns it into an undoable edit; the model itself never changes a cell on its own.
+    edit_requested = Signal(int, int, str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._sheet: Sheet | None = None
+        self._headers: list[str] = []
+        self._columns: list[np.ndarray] = []
+        self._row_numbers: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._order: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._inverse: np.ndarray | None = None
+        self._levels: np.ndarray | None = None
+        self._plan: Any = None
+        self._problems: dict[int, list[Any]] = {}
+        self._sent: np.ndarray = np.zeros(0, dtype=object)  # status set by sending, or None
+        self._sent_tips: dict[int, str] = {}
+        self._read_only: np.ndarray | None = None
+        self._roles: dict[str, str] = {}
+        self._style_fn: StatusStyle = default_status_style
+        self._style_cache: dict[str, tuple[QColor, QIcon, str]] = {}
+        self._permutation: np.ndarray | None = None  # the sort, over all sheet rows
+        self._mask: np.ndarray | None = None  # the filter, a bool per sheet row
+        self.row_filter = RowFilter()
+        self.sort_column = -1
+
+    # ----- what the model shows -------------------------------------------------------
+    def set_sheet(self, sheet: Sheet | None) -> None:
+        self.beginResetModel()
+        self._sheet = sheet
+        if sheet is None:
+            self._headers, self._columns = [], []
+            n = 0
+            self._row_numbers = np.zeros(0, dtype=np.int64)
+        else:
+            self._headers = list(sheet.headers)
+            # Own copies: edits write here and into the sheet, never into a read-only view.
+            self._columns = [np.array(sheet.data[h].to_numpy(dtype=object), dtype=object) for h in sheet.data.columns]
+            n = sheet.row_count
+            self._row_numbers = np.asarray(sheet.source_rows, dtype=np.int64)
+        self._order = np.arange(n, dtype=np.int64)
+        self._inverse = None
+        self._permutation = None
+        self._mask = None
+        self.row_filter = RowFilter()
+        self.sort_column = -1
+        self._levels = None
+        self._plan = None
+        self._problems = {}
+        self._sent = np.full(n, None, dtype=object)
+        self._sent_tips = {}
+        self._read_only = None
+        self.endResetModel()
+
+    def sheet(self) -> Sheet | None:
+        return self._sheet
+
+    def columns(self) -> list[np.ndarray]:
+        return self._columns
+
+    def set_plan(self, plan: Any) -> None:
+        """Take the validation levels and problems of a (re)computed plan."""
+        self._plan = plan
+        levels = None if plan is None else np.asarray(plan.levels, dtype=np.int8)
+        if levels is not None and len(levels) != len(self._sent):
+            levels = None  # a plan of another sheet (a reload raced it): ignore
+        self._levels = levels
+        self._problems = {}
+        self._emit_all_changed()
+
+    def set_plan_rows(self, plan: Any, rows: Sequence[int]) -> None:
+        """The plan changed for these sheet rows only (after an edit): repaint just them."""
+        self._plan = plan
+        if plan is not None:
+            self._levels = np.asarray(plan.levels, dtype=np.int8)
+        for r in rows:
+            self._problems.pop(int(r), None)
+        self._emit_rows_changed(np.asarray(rows, dtype=np.int64))
+
+    def levels(self) -> np.ndarray | None:
+        return self._levels
+
+    def set_roles(self, roles: dict[str, str]) -> None:
+        """The campaign role of each mapped column, shown under its header ("Number 1")."""
+        if roles != self._roles:
+            self._roles = dict(roles)
+            if self.columnCount():
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    def set_status_style(self, style_fn: StatusStyle) -> None:
+        self._style_fn = style_fn
+        self._style_cache = {}
+        self._emit_column_changed(self.STATUS_COLUMN)
+
+    def set_statuses(self, rows: np.ndarray, statuses: np.ndarray, tooltips: Sequence[str] | None = None) -> None:
+        """Show sending statuses for these sheet rows; one dataChanged for the covered range."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        self._sent[rows] = np.asarray(statuses, dtype=object)
+        if tooltips is not None:
+            for r, tip in zip(rows.tolist(), tooltips):
+                if tip:
+                    self._sent_tips[r] = tip
+                else:
+                    self._sent_tips.pop(r, None)
+        self._emit_rows_changed(rows)
+
+    def clear_statuses(self) -> None:
+        """Forget sending statuses: the Status column shows validation again."""
+        self._sent[:] = None
+        self._sent_tips = {}
+        self._emit_column_changed(self.STATUS_COLUMN)
+
+    def statuses(self) -> np.ndarray:
+        """The status shown for every sheet row (object array of status words)."""
+        n = len(self._sent)
+        if self._levels is None:
+            validation = np.full(n, "ready", dtype=object)
+        else:
+            validation = np.array(["ready", "warning", "error"], dtype=object)[np.clip(self._levels, 0, 2)]
+        has_sent = self._sent != None  # noqa: E711 - elementwise on an object array
+        return np.where(has_sent, self._sent, validation)
+
+    def set_read_only_rows(self, rows: np.ndarray | None) -> None:
+        if rows is None:
+            self._read_only = None
+        else:
+            ro = np.zeros(len(self._sent), dtype=bool)
+            ro[np.asarray(rows, dtype=np.int64)] = True
+            self._read_only = ro
+
+    def is_read_only(self, sheet_row: int) -> bool:
+        return self._read_only is not None and bool(self._read_only[sheet_row])
+
+    # ----- row order --------------------------------------------------------------------
+    def set_row_order(self, order: np.ndarray) -> None:
+        """Show these sheet rows, in this order (the result of a sort and/or filter)."""
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_rows = [self._order[i.row()] if 0 <= i.row() < len(self._order) else -1 for i in old_persistent]
+        self._order = np.asarray(order, dtype=np.int64)
+        self._inverse = None
+        new_list = []
+        for idx, sheet_row in zip(old_persistent, old_rows):
+            view = self.view_row(int(sheet_row)) if sheet_row >= 0 else -1
+            new_list.append(self.index(view, idx.column()) if view >= 0 else QModelIndex())
+        self.changePersistentIndexList(old_persistent, new_list)
+        self.layoutChanged.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort every row by one column, on the whole column at once (numpy, not per pair)."""
+        if self._sheet is None or not 0 <= column < self.columnCount():
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column == self.ROW_NUMBER_COLUMN:
+            perm = np.argsort(self._row_numbers, kind="stable")
+            if descending:
+                perm = perm[::-1].copy()
+        elif column == self.STATUS_COLUMN:
+            ranks = pd.Series(self.statuses(), dtype=object).map(STATUS_RANK).fillna(99).to_numpy(dtype=np.int64)
+            perm = np.argsort(-ranks if descending else ranks, kind="stable")
+        else:
+            perm = sort_permutation(self._columns[column - self.FIRST_DATA_COLUMN], descending)
+        self.sort_column = column
+        self._permutation = perm.astype(np.int64, copy=False)
+        self._apply_order()
+
+    def set_filter(self, wanted: RowFilter) -> None:
+        """Show only the rows ``wanted`` asks for (computed on whole columns)."""
+        self.row_filter = wanted
+        self._mask = filter_mask(self._columns, self.statuses(), self._levels, wanted) if wanted.active else None
+        self._apply_order()
+
+    def _apply_order(self) -> None:
+        self.set_row_order(visible_order(self._permutation, self._mask, len(self._sent)))
+
+    def row_order(self) -> np.ndarray:
+        return self._order
+
+    def sheet_row(self, view_row: int) -> int:
+        return int(self._order[view_row])
+
+    def sheet_rows(self, view_rows: Sequence[int]) -> np.ndarray:
+        return self._order[np.asarray(view_rows, dtype=np.int64)]
+
+    def view_row(self, sheet_row: int) -> int:
+        """Where a sheet row is in the view, or -1 when filtered out."""
+        inv = self._inverse_order()
+        if not 0 <= sheet_row < len(inv):
+            return -1
+        return int(inv[sheet_row])
+
+    def _inverse_order(self) -> np.ndarray:
+        if self._inverse is None:
+            inv = np.full(len(self._sent), -1, dtype=np.int64)
+            inv[self._order] = np.arange(len(self._order), dtype=np.int64)
+            self._inverse = inv
+        return self._inverse
+
+    # ----- edits (called by undo commands) ----------------------------------------------
+    def header_index(self, name: str) -> int:
+        return self._headers.index(name)
+
+    def write_cells(self, rows: Sequence[int], cols: Sequence[int], texts: Sequence[str]) -> None:
+        """Put texts into cells (sheet coordinates) of both the sheet and the display."""
+        sheet = self._sheet
+        assert sheet is not None
+        for r, c, text in zip(rows, cols, texts):
+            self._columns[c][r] = text
+            sheet.data.iat[r, c] = text
+            sheet.kinds.iat[r, c] = int(CellKind.TEXT if text != "" else CellKind.EMPTY)
+        self._emit_rows_changed(np.asarray(rows, dtype=np.int64))
+
+    def cell_text(self, sheet_row: int, col: int) -> str:
+        return self._columns[col][sheet_row]
+
+    # ----- Qt interface -----------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        if parent.isValid() or self._sheet is None:
+            return 0
+        return self.FIRST_DATA_COLUMN + len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._order):
+                return str(section + 1)
+            return None
+        if not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.ROW_NUMBER_COLUMN:
+                return "#"
+            if section == self.STATUS_COLUMN:
+                return "Status"
+            name = self._headers[section - self.FIRST_DATA_COLUMN]
+            role_name = self._roles.get(name)
+            return f"{name}\n{role_name}" if role_name else name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if section == self.ROW_NUMBER_COLUMN:
+                return "The row's number in the file, as Excel shows it."
+            if section == self.STATUS_COLUMN:
+                return "Ready, warning or error from checking the row; after sending, what Phonon answered."
+            name = self._headers[section - self.FIRST_DATA_COLUMN]
+            role_name = self._roles.get(name)
+            return f"{name}: sent as {role_name}" if role_name else f"{name}: not used in the campaign"
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() >= self.FIRST_DATA_COLUMN and not self.is_read_only(int(self._order[index.row()])):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = int(self._order[index.row()])
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col >= self.FIRST_DATA_COLUMN:
+                return self._columns[col - self.FIRST_DATA_COLUMN][row]
+            if col == self.ROW_NUMBER_COLUMN:
+                return str(self._row_numbers[row])
+            return self._style(self._status(row))[2]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if col == self.STATUS_COLUMN:
+                colour = self._style(self._status(row))[0]
+                return colour if colour.alpha() else None
+            if col >= self.FIRST_DATA_COLUMN:
+                level = self._cell_level(row, self._headers[col - self.FIRST_DATA_COLUMN])
+                if level:
+                    return problem_tint(level)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == self.STATUS_COLUMN:
+            return self._style(self._status(row))[1]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.ROW_NUMBER_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SHEET_ROW_ROLE:
+            return row
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() < self.FIRST_DATA_COLUMN:
+            return False
+        row = int(self._order[index.row()])
+        if self.is_read_only(row):
+            return False
+        text = "" if value is None else str(value)
+        col = index.column() - self.FIRST_DATA_COLUMN
+        if text != self._columns[col][row]:
+            self.edit_requested.emit(row, col, text)
+        return True
+
+    # ----- helpers ------------------------------------------------------------------------
+    def _status(self, row: int) -> str:
+        sent = self._sent[row]
+        if sent is not None:
+            return str(sent)
+        if self._levels is None:
+            return "ready"
+        return LEVEL_STATUS.get(int(self._levels[row]), "error")
+
+    def _style(self, status: str) -> tuple[QColor, QIcon, str]:
+        look = self._style_cache.get(status)
+        if look is None:
+            look = self._style_fn(status)
+            self._style_cache[status] = look
+        return look
+
+    def problems(self, row: int) -> list[Any]:
+        """The plan's problems for a sheet row (cached while the plan is unchanged)."""
+        if self._plan is None or self._levels is None or self._levels[row] == 0:
+            return []
+        found = self._problems.get(row)
+        if found is None:
+            found = list(self._plan.problems_for(row))
+            if len(self._problems) > 20_000:  # only visible rows are ever asked for
+                self._problems.clear()
+            self._problems[row] = found
+        return found
+
+    def _cell_level(self, row: int, column: str) -> int:
+        level = 0
+        for p in self.problems(row):
+            if getattr(p, "column", None) == column:
+                level = max(level, int(getattr(p, "level", 2)))
+        return level
+
+    def _tooltip(self, row: int, col: int) -> str | None:
+        if col == self.STATUS_COLUMN:
+            tip = self._sent_tips.get(row)
+            problems = [problem_text(p) for p in self.problems(row)]
+            lines = ([tip] if tip else []) + problems
+            return "\n".join(lines) if lines else None
+        if col >= self.FIRST_DATA_COLUMN:
+            name = self._headers[col - self.FIRST_DATA_COLUMN]
+            lines = [problem_text(p) for p in self.problems(row) if getattr(p, "column", None) == name]
+            return "\n".join(lines) if lines else None
+        return None
+
+    def _emit_rows_changed(self, sheet_rows: np.ndarray) -> None:
+        if sheet_rows.size == 0 or not len(self._order):
+            return
+        inv = self._inverse_order()
+        views = inv[sheet_rows]
+        views = views[views >= 0]
+        if views.size == 0:
+            return
+        last_col = self.columnCount() - 1
+        self.dataChanged.emit(self.index(int(views.min()), 0), self.index(int(views.max()), last_col))
+
+    def _emit_column_changed(self, col: int) -> None:
+        if len(self._order) and self.columnCount():
+            self.dataChanged.emit(self.index(0, col), self.index(len(self._order) - 1, col))
+
+    def _emit_all_changed(self) -> None:
+        if len(self._order) and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, self.columnCount() - 1))
+
+
+def problem_text(problem: Any) -> str:
+    """One problem as the operator reads it."""
+    message = getattr(problem, "message", None)
+    return str(message) if message else str(problem)

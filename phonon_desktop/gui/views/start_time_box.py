@@ -1,0 +1,251 @@
+"""Choosing when calls start: now, one time, waves, or a column of the sheet.
+
+Times are picked in the campaign's time zone (India by default) with a calendar; when this
+computer's clock is in another zone, the same moment is shown in local time beside it, so
+nobody schedules 10:30 London time by mistake. Past times and night hours are warned about.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateTimeEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+CALLING_HOURS = (9, 21)  # India's rules for commercial calls: 09:00 to 21:00
+
+
+def zone_label(zone: str) -> str:
+    return "India time" if zone in ("Asia/Kolkata", "Asia/Calcutta") else zone
+
+
+def start_warnings(at: datetime, now: datetime, zone: str, last_wave: datetime | None = None) -> list[str]:
+    """Plain warnings about a chosen start: in the past, or outside calling hours."""
+    tz = ZoneInfo(zone)
+    local_at = at.astimezone(tz)
+    local_now = now.astimezone(tz)
+    label = zone_label(zone)
+    shown = local_at.strftime("%d %b %Y %H:%M")
+    out = []
+    if local_at.date() < local_now.date():
+        out.append(f"{shown} is on a past date: Phonon refuses it. Pick today or a later day.")
+    elif local_at < local_now:
+        out.append(f"{shown} has already passed: the calls would ring at once. Pick a later time, or choose Now.")
+    lo, hi = CALLING_HOURS
+    for moment, what in ((local_at, "The first calls"), ((last_wave.astimezone(tz) if last_wave else None), "The last wave")):
+        if moment is None:
+            continue
+        minutes = moment.hour * 60 + moment.minute
+        if minutes < lo * 60 or minutes > hi * 60:
+            out.append(
+                f"{what} would start at {moment.strftime('%H:%M')} {label}, outside {lo:02d}:00–{hi:02d}:00: "
+                "customers must not be called at night. Pick a time in calling hours."
+            )
+    return out
+
+
+class StartTimeBox(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, now: Callable[[], datetime] | None = None,
+                 machine_zone: tzinfo | None = None) -> None:
+        super().__init__(parent)
+        self._now = now or (lambda: datetime.now().astimezone())
+        self.machine_zone = machine_zone  # None: this computer's zone
+        self.zone = "Asia/Kolkata"
+        self._call_count = 0
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.now_radio = QRadioButton("&Now")
+        self.at_radio = QRadioButton("At &one time")
+        self.waves_radio = QRadioButton("In &waves")
+        self.column_radio = QRadioButton("From a co&lumn")
+        self.group = QButtonGroup(self)
+        row = QGridLayout()
+        for i, b in enumerate((self.now_radio, self.at_radio, self.waves_radio, self.column_radio)):
+            self.group.addButton(b, i)
+            row.addWidget(b, i // 2, i % 2)
+        lay.addLayout(row)
+        self.when = QDateTimeEdit()
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        # The edit holds the wall time of the campaign's zone; UTC inside the widget avoids
+        # this computer's daylight-saving gaps changing what was typed.
+        self.when.setTimeZone(QTimeZone.utc())
+        self.when.setAccessibleName("Start date and time")
+        self.zone_caption = QLabel()
+        when_row = QHBoxLayout()
+        when_row.addWidget(self.when, 1)
+        when_row.addWidget(self.zone_caption)
+        lay.addLayout(when_row)
+        self.local_label = QLabel()
+        lay.addWidget(self.local_label)
+        waves = QHBoxLayout()
+        self.wave_calls = QSpinBox()
+        self.wave_calls.setRange(1, 1_000_000)
+        self.wave_calls.setValue(200)
+        self.wave_calls.setAccessibleName("Calls per wave")
+        self.wave_minutes = QSpinBox()
+        self.wave_minutes.setRange(1, 24 * 60)
+        self.wave_minutes.setValue(15)
+        self.wave_minutes.setSuffix(" min")
+        self.wave_minutes.setAccessibleName("Minutes between waves")
+        self.waves_row = QWidget()
+        waves.setContentsMargins(0, 0, 0, 0)
+        waves.addWidget(self.wave_calls)
+        waves.addWidget(QLabel("calls every"))
+        waves.addWidget(self.wave_minutes)
+        waves.addStretch(1)
+        self.waves_row.setLayout(waves)
+        lay.addWidget(self.waves_row)
+        self.column = QComboBox()
+        self.column.setAccessibleName("Start time column")
+        lay.addWidget(self.column)
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setObjectName("startWarning")
+        lay.addWidget(self.warning_label)
+        self.now_radio.setChecked(True)
+        self.set_start(self._default_start())
+        self.group.idToggled.connect(lambda _id, on: on and self._changed())
+        self.when.dateTimeChanged.connect(lambda _v: self._changed())
+        self.wave_calls.valueChanged.connect(lambda _v: self._changed())
+        self.wave_minutes.valueChanged.connect(lambda _v: self._changed())
+        self.column.currentIndexChanged.connect(lambda _i: self._changed())
+        self._refresh()
+
+    # ----- values -----------------------------------------------------------------------
+    def _default_start(self) -> datetime:
+        """The next whole half hour in calling hours, in the campaign's zone."""
+        tz = ZoneInfo(self.zone)
+        t = self._now().astimezone(tz).replace(second=0, microsecond=0)
+        t += timedelta(minutes=30 - t.minute % 30)
+        if t.hour >= CALLING_HOURS[1]:
+            t = (t + timedelta(days=1)).replace(hour=10, minute=0)
+        elif t.hour < CALLING_HOURS[0]:
+            t = t.replace(hour=10, minute=0)
+        return t
+
+    def kind(self) -> str:
+        return ("now", "at", "spread", "column")[max(0, self.group.checkedId())]
+
+    def start(self) -> datetime:
+        d, t = self.when.date(), self.when.time()
+        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZoneInfo(self.zone))
+
+    def set_start(self, at: datetime) -> None:
+        local = at.astimezone(ZoneInfo(self.zone))
+        self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute),
+                                        QTimeZone.utc()))
+
+    def set_columns(self, headers: list[str]) -> None:
+        self.column.blockSignals(True)
+        self.column.clear()
+        self.column.addItems(headers)
+        self.column.blockSignals(False)
+
+    def set_zone(self, zone: str) -> None:
+        self.zone = zone
+        self._refresh()
+
+    def set_call_count(self, count: int) -> None:
+        self._call_count = count
+        self._refresh()
+
+    def to_json(self) -> Any:
+        kind = self.kind()
+        if kind == "now":
+            return "now"
+        if kind == "column":
+            return {"column": self.column.currentText()} if self.column.currentText() else "now"
+        out: dict[str, Any] = {"at": self.start().isoformat()}
+        if kind == "spread":
+            out["spread"] = {"calls": self.wave_calls.value(), "every_minutes": self.wave_minutes.value()}
+        return out
+
+    def set_from_json(self, value: Any) -> None:
+        """Show a mapping's start_time (its JSON form)."""
+        widgets = (self.group, self.when, self.wave_calls, self.wave_minutes, self.column)
+        for w in widgets:
+            w.blockSignals(True)
+        try:
+            if isinstance(value, dict) and "column" in value:
+                i = self.column.findText(str(value["column"]))
+                if i >= 0:
+                    self.column.setCurrentIndex(i)
+                self.column_radio.setChecked(True)
+            elif isinstance(value, dict) and "at" in value:
+                try:
+                    self.set_start(datetime.fromisoformat(str(value["at"])))
+                except ValueError:
+                    pass
+                spread = value.get("spread")
+                if isinstance(spread, dict):
+                    self.wave_calls.setValue(int(spread.get("calls") or 200))
+                    self.wave_minutes.setValue(int(spread.get("every_minutes") or 15))
+                    self.waves_radio.setChecked(True)
+                else:
+                    self.at_radio.setChecked(True)
+            else:
+                self.now_radio.setChecked(True)
+        finally:
+            for w in widgets:
+                w.blockSignals(False)
+        self._refresh()
+
+    # ----- display ----------------------------------------------------------------------
+    def warnings(self) -> list[str]:
+        kind = self.kind()
+        if kind not in ("at", "spread"):
+            return []
+        at = self.start()
+        last = None
+        if kind == "spread" and self._call_count > 0:
+            waves = math.ceil(self._call_count / self.wave_calls.value())
+            last = at + timedelta(minutes=(waves - 1) * self.wave_minutes.value())
+        return start_warnings(at, self._now(), self.zone, last)
+
+    def local_time_text(self) -> str:
+        """The chosen moment on this computer's clock, when its zone differs; else ""."""
+        if self.kind() not in ("at", "spread"):
+            return ""
+        at = self.start()
+        local = at.astimezone(self.machine_zone) if self.machine_zone else at.astimezone()
+        if local.utcoffset() == at.utcoffset():
+            return ""
+        day = "" if local.date() == at.date() else local.strftime(" %a %d %b")
+        return (f"{at.strftime('%H:%M')} {zone_label(self.zone)} = {local.strftime('%H:%M')}{day} "
+                f"on this computer ({local.tzname()})")
+
+    def _changed(self) -> None:
+        self._refresh()
+        self.changed.emit()
+
+    def _refresh(self) -> None:
+        kind = self.kind()
+        timed = kind in ("at", "spread")
+        self.when.setVisible(timed)
+        self.zone_caption.setVisible(timed)
+        self.zone_caption.setText(zone_label(self.zone))
+        self.waves_row.setVisible(kind == "spread")
+        self.column.setVisible(kind == "column")
+        local = self.local_time_text()
+        self.local_label.setText(local)
+        self.local_label.setVisible(bool(local))
+        warnings = self.warnings()
+        self.warning_label.setText("\n".join("⚠ " + w for w in warnings))
+        self.warning_label.setVisible(bool(warnings))

@@ -1,0 +1,168 @@
+"""Reading a workbook off the GUI thread, with progress and Cancel.
+
+The reading itself is ``sheets.read_workbook``; this only runs it in a QThread and turns its
+progress callback and its outcome into signals, which Qt delivers on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from phonon_desktop.sheets.model import Sheet, SheetError
+
+Reader = Callable[..., Sheet]
+
+
+def default_reader() -> Reader:
+    from phonon_desktop.sheets import read_workbook  # type: ignore[attr-defined]
+
+    return read_workbook
+
+
+def is_cancelled_error(exc: BaseException) -> bool:
+    return type(exc).__name__ == "ReadCancelled"
+
+
+class LoadJob(QObject):
+    """One read of one file. Lives in its own thread; talks only through signals."""
+
+    progress = Signal(int, int)  # rows read, rows in total (0 when unknown)
+    loaded = Signal(object)  # the Sheet
+    failed = Signal(str)  # a sentence for the operator
+    cancelled = Signal()
+    finished = Signal()
+
+    # Progress is sent at most this often: a signal per row would flood the GUI thread.
+    PROGRESS_INTERVAL = 0.05
+
+    def __init__(self, path: str, sheet: str | None, header_row: int | None, reader: Reader) -> None:
+        super().__init__()
+        self.path = path
+        self.sheet = sheet
+        self.header_row = header_row
+        self._reader = reader
+        self.cancel_event = threading.Event()
+        self._last_progress = 0.0
+
+    def _report(self, rows: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last_progress >= self.PROGRESS_INTERVAL or (total and rows >= total):
+            self._last_progress = now
+            self.progress.emit(int(rows), int(total or 0))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            sheet = self._reader(
+                self.path,
+                sheet=self.sheet,
+                header_row=self.header_row,
+                progress=self._report,
+                cancel=self.cancel_event,
+            )
+        except SheetError as exc:
+            if self.cancel_event.is_set():
+                self.cancelled.emit()
+            else:
+                self.failed.emit(exc.message)
+        except Exception as exc:  # noqa: BLE001 - the operator gets words, never a traceback
+            if self.cancel_event.is_set() or is_cancelled_error(exc):
+                self.cancelled.emit()
+            else:
+                message = getattr(exc, "message", None) or (
+                    f"{self.path} could not be opened ({type(exc).__name__}: {exc}). "
+                    "Check that it is a spreadsheet, or save it again from Excel as .xlsx and open that copy."
+                )
+                self.failed.emit(str(message))
+        else:
+            if self.cancel_event.is_set():
+                self.cancelled.emit()
+            else:
+                self.loaded.emit(sheet)
+        finally:
+            self.finished.emit()
+
+
+class Loader(QObject):
+    """Starts one LoadJob at a time; a new load cancels the one running."""
+
+    progress = Signal(int, int)
+    loaded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, reader: Reader | None = None) -> None:
+        super().__init__(parent)
+        self._reader = reader
+        self._thread: QThread | None = None
+        self._job: LoadJob | None = None
+        self._old: list[tuple[QThread, LoadJob]] = []
+
+    def is_busy(self) -> bool:
+        return self._job is not None
+
+    def start(self, path: str, sheet: str | None = None, header_row: int | None = None) -> None:
+        self.cancel()
+        reader = self._reader or default_reader()
+        job = LoadJob(path, sheet, header_row, reader)
+        thread = QThread()
+        thread.setObjectName("load")
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progress.connect(self._on_progress)
+        job.loaded.connect(self._on_loaded)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        job.finished.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._job = thread, job
+        self._old.append((thread, job))  # keep both alive until the thread has ended
+        self.busy_changed.emit(True)
+        thread.start()
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel_event.set()
+            self._job = None
+            self._thread = None
+            self.busy_changed.emit(False)
+            self.cancelled.emit()
+
+    def wait(self, ms: int = 10_000) -> None:
+        for thread, _ in list(self._old):
+            thread.wait(ms)
+
+    def _current(self) -> LoadJob | None:
+        sender = self.sender()
+        return sender if sender is self._job else None  # type: ignore[return-value]
+
+    def _on_progress(self, rows: int, total: int) -> None:
+        if self._current() is not None:
+            self.progress.emit(rows, total)
+
+    def _on_loaded(self, sheet: Any) -> None:
+        if self._current() is not None:
+            self._job = self._thread = None
+            self.busy_changed.emit(False)
+            self.loaded.emit(sheet)
+
+    def _on_failed(self, message: str) -> None:
+        if self._current() is not None:
+            self._job = self._thread = None
+            self.busy_changed.emit(False)
+            self.failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        pass  # already reported by cancel()
+
+    def _on_thread_finished(self) -> None:
+        thread = self.sender()
+        for t, j in [(t, j) for t, j in self._old if t is thread]:
+            j.deleteLater()
+            t.deleteLater()
+        self._old = [(t, j) for t, j in self._old if t is not thread]

@@ -1,0 +1,79 @@
+"""Run one pure function off the GUI thread; its result (or its error) comes back by signal."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    done = Signal(int, object)  # generation, result
+    failed = Signal(int, str)  # generation, message for the operator
+
+
+class _Run(QRunnable):
+    def __init__(self, fn: Callable[[], Any], generation: int, signals: _Signals) -> None:
+        super().__init__()
+        self.fn = fn
+        self.generation = generation
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # noqa: BLE001 - reported as words
+            message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+            self.signals.failed.emit(self.generation, str(message))
+        else:
+            self.signals.done.emit(self.generation, result)
+
+
+class LatestOnly(QObject):
+    """Runs jobs in the background; only the most recent job's outcome is delivered."""
+
+    done = Signal(object)
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._generation = 0
+        self._running = 0
+        self._signals = _Signals()
+        self._signals.done.connect(self._on_done)
+        self._signals.failed.connect(self._on_failed)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+    def submit(self, fn: Callable[[], Any]) -> None:
+        self._generation += 1
+        self._running += 1
+        if self._running == 1:
+            self.busy_changed.emit(True)
+        self.pool.start(_Run(fn, self._generation, self._signals))
+
+    def discard(self) -> None:
+        """Forget any job in flight (its outcome will be ignored)."""
+        self._generation += 1
+
+    def is_busy(self) -> bool:
+        return self._running > 0
+
+    def wait(self, ms: int = 30_000) -> bool:
+        return self.pool.waitForDone(ms)
+
+    def _finish(self) -> None:
+        self._running -= 1
+        if self._running == 0:
+            self.busy_changed.emit(False)
+
+    def _on_done(self, generation: int, result: Any) -> None:
+        self._finish()
+        if generation == self._generation:
+            self.done.emit(result)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        self._finish()
+        if generation == self._generation:
+            self.failed.emit(message)

@@ -1,0 +1,42 @@
+"""Helpers for the window tests: generated lists and waiting for the rows to be checked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from openpyxl import Workbook
+
+FIXED_NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)  # 11:30 in India
+
+
+def write_contacts(path: Path, rows: list[list[object]], headers: list[str] | None = None,
+                   title_rows: int = 0, extra_sheets: dict[str, list[list[object]]] | None = None,
+                   hidden: list[int] | None = None) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Contacts"
+    for i in range(title_rows):
+        ws.append([f"December collections list {i + 1}"])
+    ws.append(headers or ["Customer ID", "Name", "Mobile", "Language"])
+    for row in rows:
+        ws.append(row)
+    for r in hidden or []:
+        ws.row_dimensions[r].hidden = True
+    for name, sheet_rows in (extra_sheets or {}).items():
+        other = wb.create_sheet(name)
+        for row in sheet_rows:
+            other.append(row)
+    wb.save(path)
+    return path
+
+
+def contact_rows(n: int) -> list[list[object]]:
+    return [[f"C{i:04d}", f"Customer {i}", f"98{i:08d}", "Hindi" if i % 2 else "English"] for i in range(1, n + 1)]
+
+
+def open_and_plan(qtbot, window, path, timeout=20_000):
+    """Open a list and wait until its rows have been checked."""
+    with qtbot.waitSignal(window.plan_changed, timeout=timeout):
+        window.open_file(str(path))
+    return window.current_plan()
