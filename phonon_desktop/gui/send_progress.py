@@ -54,14 +54,22 @@ class SendProgress(QWidget):
 
     def start(self, batches: int, calls: int) -> None:
         self.bar.setRange(0, max(1, batches))
-        self.bar.setValue(0)
+        self._set_bar(0)
         self.bar.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.text.setText(f"Sending {calls:,} calls in {batches:,} request{'s' if batches != 1 else ''}…")
 
+    def _set_bar(self, value: int) -> None:
+        # QProgressBar.setValue repaints at once (measured: ~50 ms a call offscreen, the whole
+        # window flushed); with updates off it only schedules a repaint, merged with the rest.
+        self.bar.setUpdatesEnabled(False)
+        self.bar.setValue(value)
+        self.bar.setUpdatesEnabled(True)
+        self.bar.update()
+
     def advance(self, done: int, total: int, accepted: int, per_minute: float, seconds_left: float | None) -> None:
-        self.bar.setValue(done)
+        self._set_bar(done)
         parts = [f"Sending… request {done:,} of {total:,}", f"{accepted:,} accepted", f"{per_minute:,.0f}/min"]
         if seconds_left is not None and done < total:
             parts.append(f"{duration_words(seconds_left)} left")

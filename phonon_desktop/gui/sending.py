@@ -9,6 +9,7 @@ thread so the window never freezes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -62,6 +63,7 @@ class SendController(QObject):
         self._journal: Any = None
         self.unlimited_sandbox = unlimited_sandbox  # the practice server needs no rate limit
         self.busy = False  # from Send pressed until the run has ended: Send cannot fire twice
+        self._frozen = False
         self.job: SendJob | None = None
         self._threads: list[WorkerThread] = []
         self._close_when_done = False
@@ -419,6 +421,15 @@ class SendController(QObject):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
+        # A full garbage collection walks every object of a million-row list and stops every
+        # thread, the GUI's too, for hundreds of milliseconds. While sending, what exists
+        # already is set aside from collection (gc.freeze) and given back afterwards.
+        if busy and not self._frozen:
+            gc.freeze()
+            self._frozen = True
+        elif not busy and self._frozen:
+            gc.unfreeze()
+            self._frozen = False
         for name in ("send_button", "test_call_button"):
             button = getattr(self.window, name, None)
             if button is not None:
