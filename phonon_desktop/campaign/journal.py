@@ -21,149 +21,42 @@ import socket
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
+from phonon_desktop.campaign.journal_records import (  # re-exported: the journal's public names
+    STATUS_WEIGHT,
+    Campaign,
+    CampaignSummary,
+    JournalError,
+    RowState,
+    RowStatus,
+    SendEntry,
+    uuid_map,
+    call_signature,
+    now_text,
+    sheet_fingerprint,
+)
 from phonon_desktop.campaign.process import pid_is_running
+
+__all__ = [
+    "Campaign",
+    "CampaignSummary",
+    "Journal",
+    "JournalError",
+    "RowState",
+    "RowStatus",
+    "SendEntry",
+    "call_signature",
+    "now_text",
+    "sheet_fingerprint",
+]
 
 SCHEMA_VERSION = 1
 # A lock whose holder has not written a heartbeat for this long is taken to be left behind
 # by a program that stopped without cleaning up (a lost network drive, a frozen laptop).
 STALE_LOCK_SECONDS = 10 * 60
-
-
-class RowStatus(str, Enum):
-    """What the operator sees in the Status column for a row."""
-
-    READY = "ready"  # sendable, not sent yet
-    ERROR = "error"  # a problem in the sheet keeps it from being sent
-    SENDING = "sending"  # in a request that has left (or is leaving) and has no answer yet
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    UNCONFIRMED = "unconfirmed"  # may have reached Phonon; outcome unknown
-    NOT_SENT = "not sent"
-    SKIPPED = "skipped"  # already sent earlier; not sent again
-
-    @property
-    def label(self) -> str:
-        return self.value[:1].upper() + self.value[1:]
-
-
-# Which earlier state of a row decides what happens to it now: a row that may have been
-# placed (accepted, sending, unconfirmed) outweighs any later rejection or non-send.
-_WEIGHT = {
-    RowStatus.ACCEPTED: 3,
-    RowStatus.SENDING: 2,
-    RowStatus.UNCONFIRMED: 2,
-    RowStatus.REJECTED: 1,
-    RowStatus.NOT_SENT: 1,
-}
-
-
-class JournalError(Exception):
-    """The journal cannot be used; ``.message`` says why and what to do."""
-
-    def __init__(self, message: str, *, reason: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.reason = reason  # "corrupt", "locked", "full", "unwritable", "newer"
-
-
-@dataclass(frozen=True)
-class Campaign:
-    id: int
-    sheet_fingerprint: str
-    flow_id: str
-    endpoint: str
-    api_version: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class RowState:
-    """The journal's latest word on one row."""
-
-    row: int  # 0-based data row index in the sheet of the campaign that sent it
-    client_id: str  # the identifier actually sent (with an attempt suffix if it had one)
-    base_client_id: str  # the row's identifier before any attempt suffix
-    status: RowStatus
-    code: int | None
-    message: str
-    request_id: str | None
-    phonon_uuid: str | None
-    sent_at: str | None
-    attempt: int
-    campaign_id: int
-    matched_by: str = "client identifier"  # or "same numbers and values"
-
-
-@dataclass(frozen=True)
-class CampaignSummary:
-    """One line of a sheet's history: when, which flow, what happened."""
-
-    campaign_id: int
-    created_at: str
-    last_sent_at: str | None
-    flow_id: str
-    endpoint: str
-    api_version: str
-    counts: dict[str, int]
-    request_ids: list[str]
-
-
-@dataclass(frozen=True)
-class SendEntry:
-    """One row inside a request about to leave."""
-
-    row: int
-    base_client_id: str
-    client_id: str
-    signature: str
-    call_json: str
-    attempt: int
-
-
-def call_signature(contact_numbers: Sequence[str], keys: Iterable[tuple[str, str]]) -> str:
-    """Same numbers and same flow values give the same signature, whatever the id or time."""
-    # Separators are control characters that a cell's text cannot be confused with; this is
-    # computed for every row before a send, so it avoids json.dumps.
-    text = "\x1f".join(contact_numbers) + "\x1e" + "\x1f".join(f"{k}\x1d{v}" for k, v in sorted(keys))
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def sheet_fingerprint(sheet: Any) -> str:
-    """A short hash of a sheet's headers and cell text: the same content gives the same value."""
-    import pandas as pd
-
-    h = hashlib.sha256()
-    h.update(json.dumps(list(sheet.headers), ensure_ascii=False).encode("utf-8"))
-    data = sheet.data
-    h.update(str(data.shape).encode())
-    if len(data):
-        hashed = pd.util.hash_pandas_object(data, index=False).to_numpy()
-        h.update(hashed.tobytes())
-    return h.hexdigest()[:32]
-
-
-_UUID_CACHE: dict[str, dict[str, str]] = {}
-
-
-def _uuid_map(text: str) -> dict[str, str]:
-    # Many rows share one request's map: parse it once.
-    found = _UUID_CACHE.get(text)
-    if found is None:
-        if len(_UUID_CACHE) > 64:
-            _UUID_CACHE.clear()
-        found = _UUID_CACHE[text] = json.loads(text)
-    return found
-
-
-def now_text() -> str:
-    """Local time with its offset, to the second: what the operator reads as "Sent at"."""
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 _SCHEMA = """
@@ -431,7 +324,7 @@ class Journal:
     def _state(rec: tuple, matched_by: str = "client identifier") -> RowState:
         uuid = rec[8]
         if uuid is None and rec[13]:
-            uuid = _uuid_map(rec[13]).get(str(rec[0]))
+            uuid = uuid_map(rec[13]).get(str(rec[0]))
         return RowState(
             row=rec[1],
             client_id=rec[2],
@@ -451,7 +344,7 @@ class Journal:
     def _stronger(old: tuple | None, new: tuple) -> bool:
         if old is None:
             return True
-        return (_WEIGHT[RowStatus(new[4])], new[0]) > (_WEIGHT[RowStatus(old[4])], old[0])
+        return (STATUS_WEIGHT[RowStatus(new[4])], new[0]) > (STATUS_WEIGHT[RowStatus(old[4])], old[0])
 
     def row_states(self, campaign_id: int) -> dict[str, RowState]:
         """client identifier (before any attempt suffix) -> the row's state in this campaign."""
@@ -490,7 +383,7 @@ class Journal:
             a, b = by_id.get(cid), by_sig.get(sig)
             if a is None and b is None:
                 continue
-            if b is not None and (a is None or _WEIGHT[RowStatus(b[4])] > _WEIGHT[RowStatus(a[4])]):
+            if b is not None and (a is None or STATUS_WEIGHT[RowStatus(b[4])] > STATUS_WEIGHT[RowStatus(a[4])]):
                 out[cid] = self._state(b, "same numbers and values")
             else:
                 out[cid] = self._state(a)  # type: ignore[arg-type]

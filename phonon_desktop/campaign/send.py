@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 import numpy as np
 
 from phonon_desktop.campaign.journal import (
-    Campaign,
     Journal,
     JournalError,
     RowState,
@@ -40,6 +39,7 @@ from phonon_desktop.campaign.journal import (
     now_text,
     sheet_fingerprint,
 )
+from phonon_desktop.campaign.answer_rows import rows_for_answer, unconfirmed_answer
 from phonon_desktop.kairos.interpret import Answer, Delivery, Outcome
 from phonon_desktop.kairos.protocol import (
     MAX_CALLS_PER_REQUEST,
@@ -340,7 +340,7 @@ class Submission:
             return self._result(index, rows, entries, RowStatus.NOT_SENT, None, exc.message, None, None, exc.message)
         first_sent_at = now_text()
         answer, request_pk, stop = self._settle(body, request_pk)
-        statuses, codes, messages, uuids = self._row_outcomes(answer, entries, first_sent_at)
+        statuses, codes, messages, uuids = rows_for_answer(answer, entries)
         if answer.outcome is Outcome.ACCOUNT_STOP or (
             answer.outcome in (Outcome.NOT_SENT, Outcome.RETRY_LATER) and stop is None
         ):
@@ -437,7 +437,7 @@ class Submission:
         if maybe_received_at is not None and answer.outcome in (
             Outcome.REPEATED, Outcome.NOT_SENT, Outcome.RETRY_LATER, Outcome.UNKNOWN
         ):
-            answer = _unconfirmed(answer, maybe_received_at)
+            answer = unconfirmed_answer(answer, maybe_received_at)
         return answer, request_pk, None
 
     def client_post(self, body: bytes) -> Answer:
@@ -471,53 +471,6 @@ class Submission:
             self._sleep(step)
             end -= step
         return True
-
-    def _row_outcomes(
-        self, answer: Answer, entries: Sequence[SendEntry], sent_at: str
-    ) -> tuple[list[RowStatus], list[int | None], list[str], list[str | None]]:
-        n = len(entries)
-        code, text = answer.code, answer.explanation
-        o = answer.outcome
-        if o is Outcome.ACCEPTED:
-            got = answer.accepted or {}
-            return [RowStatus.ACCEPTED] * n, [code] * n, [text] * n, [got.get(e.client_id) or None for e in entries]
-        if o is Outcome.PARTIAL and answer.accepted is not None:
-            statuses, messages, uuids = [], [], []
-            # Identifiers Phonon names that are not in this request mean the pairing cannot be
-            # trusted: the rows it does not name may have been placed too.
-            strangers = set(answer.accepted) - {e.client_id for e in entries}
-            for e in entries:
-                if e.client_id in answer.accepted:
-                    statuses.append(RowStatus.ACCEPTED)
-                    messages.append("Phonon accepted this call (the rest of its request was partly refused).")
-                    uuids.append(answer.accepted[e.client_id] or None)
-                elif strangers:
-                    statuses.append(RowStatus.UNCONFIRMED)
-                    messages.append(
-                        "Phonon accepted part of this request but named calls this program did not send, so "
-                        f"whether this one was accepted is unknown (request {answer.request_id or 'without id'}). "
-                        "Check the Phonon console before sending it again."
-                    )
-                    uuids.append(None)
-                else:
-                    statuses.append(RowStatus.REJECTED)
-                    messages.append(
-                        "Phonon did not accept this call although it accepted others in the same request "
-                        f"(request {answer.request_id or 'without id'}). Check the number and send it again."
-                    )
-                    uuids.append(None)
-            return statuses, [code] * n, messages, uuids
-        status = {
-            Outcome.PARTIAL: RowStatus.UNCONFIRMED,
-            Outcome.REJECTED: RowStatus.REJECTED,
-            Outcome.REQUEST_INVALID: RowStatus.REJECTED,
-            Outcome.ACCOUNT_STOP: RowStatus.NOT_SENT,
-            Outcome.RETRY_LATER: RowStatus.NOT_SENT,
-            Outcome.NOT_SENT: RowStatus.NOT_SENT,
-            Outcome.REPEATED: RowStatus.UNCONFIRMED,
-            Outcome.UNKNOWN: RowStatus.UNCONFIRMED,
-        }[o]
-        return [status] * n, [code] * n, [text] * n, [None] * n
 
     def _result(
         self,
@@ -561,18 +514,6 @@ class Submission:
                 "client_id": result.client_ids[i],
                 "sent_at": result.sent_at,
             }
-
-
-def _unconfirmed(answer: Answer, first_sent_at: str) -> Answer:
-    if answer.outcome is Outcome.REPEATED:
-        text = (
-            f"Phonon received this request (first sent at {first_sent_at}) but its answer was lost; "
-            "whether the calls were scheduled is unknown. Check Phonon's reports (console) before sending "
-            "these rows again."
-        )
-    else:
-        text = f"{answer.explanation} (Request sent at {first_sent_at}.)"
-    return dataclasses.replace(answer, outcome=Outcome.UNKNOWN, delivery=Delivery.MAYBE_RECEIVED, explanation=text)
 
 
 def run_submit_cli(args: Any, plan: Any) -> int:
