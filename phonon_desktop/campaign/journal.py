@@ -99,7 +99,8 @@ CREATE TABLE IF NOT EXISTS requests(
     explanation TEXT,
     first_send INTEGER,
     last_send INTEGER,
-    uuids TEXT);  -- JSON {send id: phonon-uuid}: one write per request, not one per row
+    uuids TEXT,  -- JSON {send id: phonon-uuid}: one write per request, not one per row
+    calls TEXT);  -- the JSON array of the calls exactly as sent, in send-id order
 CREATE INDEX IF NOT EXISTS requests_sha ON requests(body_sha256);
 CREATE INDEX IF NOT EXISTS requests_campaign ON requests(campaign_id);
 CREATE TABLE IF NOT EXISTS sends(
@@ -109,7 +110,6 @@ CREATE TABLE IF NOT EXISTS sends(
     base_id TEXT NOT NULL,
     client_id TEXT NOT NULL,
     signature TEXT NOT NULL,
-    call_json TEXT NOT NULL,
     attempt INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT 'sending',
     code INTEGER,
@@ -445,16 +445,16 @@ class Journal:
             first = db.execute("SELECT COALESCE(MAX(id), 0) FROM sends").fetchone()[0] + 1
             cur = db.execute(
                 "INSERT INTO requests(campaign_id, batch_index, try_number, body_sha256, body_bytes, call_count, "
-                "url, intent_at, first_send, last_send) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "url, intent_at, first_send, last_send, calls) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (campaign.id, batch_index, 1, body_sha256, body_bytes, len(entries), url, at, first,
-                 first + len(entries) - 1),
+                 first + len(entries) - 1, "[" + ",".join(e.call_json for e in entries) + "]"),
             )
             request_pk = int(cur.lastrowid)
             db.executemany(
-                "INSERT INTO sends(id, request_pk, row_index, base_id, client_id, signature, call_json, attempt) "
-                "VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO sends(id, request_pk, row_index, base_id, client_id, signature, attempt) "
+                "VALUES (?,?,?,?,?,?,?)",
                 [
-                    (first + i, request_pk, e.row, e.base_client_id, e.client_id, e.signature, e.call_json, e.attempt)
+                    (first + i, request_pk, e.row, e.base_client_id, e.client_id, e.signature, e.attempt)
                     for i, e in enumerate(entries)
                 ],
             )
@@ -526,18 +526,22 @@ class Journal:
             )
             if not rows:
                 return
-            fields = [(s.value, c, None if m == explanation else m) for _, s, c, m, _ in rows]
-            ids = [sid for sid, *_ in rows]
-            if len(set(fields)) == 1 and ids == list(range(ids[0], ids[0] + len(ids))):
+            first_id, status0, code0, message0, _ = rows[0]
+            uniform = all(
+                r[1] is status0 and r[2] == code0 and r[3] == message0 and r[0] == first_id + i
+                for i, r in enumerate(rows)
+            )
+            if uniform:
                 # The usual case: one outcome for the whole request, one statement.
                 db.execute(
                     "UPDATE sends SET status=?, code=?, message=? WHERE id BETWEEN ? AND ?",
-                    (*fields[0], ids[0], ids[-1]),
+                    (status0.value, code0, None if message0 == explanation else message0,
+                     first_id, first_id + len(rows) - 1),
                 )
             else:
                 db.executemany(
                     "UPDATE sends SET status=?, code=?, message=? WHERE id=?",
-                    [(*f, sid) for f, sid in zip(fields, ids)],
+                    [(s.value, c, None if m == explanation else m, sid) for sid, s, c, m, _ in rows],
                 )
 
     def recover(self, flow_id: str | None = None) -> int:
@@ -622,6 +626,11 @@ class Journal:
         names = [c.strip() for c in cols.split(",")]
         for rec in self._query(f"SELECT {cols} FROM requests WHERE campaign_id=? ORDER BY id", (campaign_id,)):
             yield dict(zip(names, rec))
+
+    def calls_sent(self, request_pk: int) -> list[dict[str, Any]]:
+        """The calls of a request exactly as they were sent (without the security id)."""
+        found = self._query("SELECT calls FROM requests WHERE id=?", (request_pk,))
+        return json.loads(found[0][0]) if found and found[0][0] else []
 
     def attempts_of(self, flow_id: str, base_client_id: str) -> list[RowState]:
         """Every send of one row to a flow, oldest first: how its attempts are linked."""

@@ -184,3 +184,11 @@ def test_partial_success_naming_strange_ids_leaves_the_others_unconfirmed(journa
 
     sub, results = run(SimplePlan(contact_sheet(3)), journal, ScriptedClient(partial))
     assert results[0].statuses == [RowStatus.ACCEPTED, RowStatus.UNCONFIRMED, RowStatus.UNCONFIRMED]
+
+
+def test_the_journal_keeps_each_call_exactly_as_sent(journal):
+    client = ScriptedClient()
+    sub, results = run(SimplePlan(contact_sheet(700)), journal, client)
+    requests = list(journal.requests(sub.campaign.id))
+    assert [journal.calls_sent(r["id"]) for r in requests] == [json.loads(b)["calls"] for b in client.bodies]
+    assert {r["body_sha256"] for r in requests} == {__import__("hashlib").sha256(b).hexdigest() for b in client.bodies}
