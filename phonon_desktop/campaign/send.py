@@ -431,8 +431,13 @@ class Submission:
                 same_bytes_retried = True
             else:
                 break
-            self._close_try(request_pk, answer)
-            request_pk = self.journal.record_retry(request_pk)
+            try:
+                self._close_try(request_pk, answer)
+                request_pk = self.journal.record_retry(request_pk)
+            except JournalError as exc:  # no retry may leave without its record
+                if maybe_received_at is not None:
+                    answer = unconfirmed_answer(answer, maybe_received_at)
+                return answer, request_pk, exc.message
             answer = self.client_post(body)
         if maybe_received_at is not None and answer.outcome in (
             Outcome.REPEATED, Outcome.NOT_SENT, Outcome.RETRY_LATER, Outcome.UNKNOWN

@@ -192,3 +192,16 @@ def test_the_journal_keeps_each_call_exactly_as_sent(journal):
     requests = list(journal.requests(sub.campaign.id))
     assert [journal.calls_sent(r["id"]) for r in requests] == [json.loads(b)["calls"] for b in client.bodies]
     assert {r["body_sha256"] for r in requests} == {__import__("hashlib").sha256(b).hexdigest() for b in client.bodies}
+
+
+def test_no_retry_leaves_when_the_journal_cannot_record_it(journal, monkeypatch):
+    from phonon_desktop.campaign.journal import JournalError
+
+    def full(*args, **kwargs):
+        raise JournalError("The send journal could not be written: the disk is full.", reason="full")
+
+    monkeypatch.setattr(journal, "record_retry", full)
+    client = ScriptedClient(DROP)
+    sub, results = run(SimplePlan(contact_sheet(700)), journal, client)
+    assert len(client.bodies) == 1 and len(results) == 1
+    assert results[0].statuses == [RowStatus.UNCONFIRMED] * 500 and "disk is full" in results[0].stop
