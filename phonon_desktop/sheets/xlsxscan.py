@@ -1,18 +1,19 @@
 """A cheap pass over an .xlsx sheet's XML for what python-calamine does not report.
 
-The sheet is inflated in chunks cut at row boundaries and searched with byte patterns
-(C speed); regular expressions run only on chunks that contain what they look for. The same
-pass bounds the sheet's extent, because the fast reader allocates the whole rectangle from
-the first to the last cell at once: a few-kilobyte file with cells in A1 and ZZ200000 would
-otherwise take gigabytes.
+The sheet is inflated in chunks cut at row boundaries. Every chunk gets one literal-prefix
+regular expression (cells past column Z or row 999,999) and a few byte searches (C speed);
+the slower patterns run only on chunks that contain what they look for. The extent check
+matters because the fast reader allocates the whole rectangle from the first to the last
+cell at once: a few-kilobyte file with cells in A1 and ZZ200000 would otherwise take
+gigabytes, and a failed allocation there ends the program.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import zipfile
 import struct
+import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from posixpath import join, normpath
@@ -33,6 +34,7 @@ try:  # optional speed-up; zlib does the same work a little slower
         return _isal_decompressobj(-15)
 except ImportError:  # pragma: no cover - isal is a dependency, but never required
     _raw_inflate = None
+
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
