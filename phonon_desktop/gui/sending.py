@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
@@ -41,6 +41,7 @@ from phonon_desktop.gui.workers.send_worker import BatchUpdate, RunEnd, SendJob,
 from phonon_desktop.gui import send_support as support
 
 log = logging.getLogger(__name__)
+FLUSH_MS = 150  # the longest a request's answer waits before the table shows it
 
 
 class SendController(QObject):
@@ -79,6 +80,11 @@ class SendController(QObject):
         self.results = support.RowResults(0)  # per row: code, message, request id... (for Export)
         self.last_test_call: Any = None
 
+        self._pending: list[BatchUpdate] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush_batches)
         self.progress = SendProgress()
         self.progress.cancel_button.clicked.connect(self.cancel)
         self.progress.flow_combo.activated.connect(self._flow_chosen)
@@ -357,28 +363,48 @@ class SendController(QObject):
 
     @Slot(object)
     def _on_batch(self, update: BatchUpdate) -> None:
-        model = self.window.table_model
-        model.set_statuses(update.rows, update.statuses, update.tooltips)
-        if update.rows.size:
-            self._results_for(update.rows.max() + 1).update(
-                update.rows, code=update.codes, message=update.messages, request_id=update.request_id,
-                phonon_uuid=update.phonon_uuids, client_id=update.client_ids, sent_at=update.sent_at,
-            )
-        if update.next_rows is not None:
-            model.set_statuses(update.next_rows, np.full(len(update.next_rows), "sending", dtype=object))
+        if self._frozen:
+            gc.freeze()  # what this request added joins the set-aside objects (see _set_busy)
         if update.request_id:
             for row in update.rows[update.statuses == "unconfirmed"].tolist():
                 self.request_ids[row] = update.request_id
-        self._calls_done += update.calls
+        if update.stop and self._stop is None:
+            self._stop = (update.stop, update.fixer)
+        # Requests answered faster than the eye can follow are shown together: each table
+        # update repaints the whole visible table, so at most a few per second.
+        self._pending.append(update)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush_batches(self) -> None:
+        self._flush_timer.stop()
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        model = self.window.table_model
+        rows = np.concatenate([u.rows for u in pending])
+        statuses = np.concatenate([u.statuses for u in pending])
+        tooltips = [t for u in pending for t in u.tooltips]
+        model.set_statuses(rows, statuses, tooltips)
+        results = self._results_for(int(rows.max()) + 1 if rows.size else 0)
+        for u in pending:
+            if u.rows.size:
+                results.update(
+                    u.rows, code=u.codes, message=u.messages, request_id=u.request_id,
+                    phonon_uuid=u.phonon_uuids, client_id=u.client_ids, sent_at=u.sent_at,
+                )
+        last = pending[-1]
+        if last.next_rows is not None:
+            model.set_statuses(last.next_rows, np.full(len(last.next_rows), "sending", dtype=object))
+        self._calls_done += sum(u.calls for u in pending)
         elapsed = max(time.monotonic() - self._started_at, 1e-6)
         rate = self._calls_done / elapsed * 60
         left = (self._total_calls - self._calls_done) / rate * 60 if rate else None
-        self.progress.advance(update.batch_index + 1, update.batch_count, update.accepted_so_far, rate, left)
-        if update.stop and self._stop is None:
-            self._stop = (update.stop, update.fixer)
+        self.progress.advance(last.batch_index + 1, last.batch_count, last.accepted_so_far, rate, left)
 
     @Slot(object)
     def _on_run_end(self, end: RunEnd) -> None:
+        self._flush_batches()
         self.last_run = end
         self.job = None
         model = self.window.table_model
