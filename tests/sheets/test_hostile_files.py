@@ -312,3 +312,49 @@ def test_ods_padding_of_empty_repeated_rows_and_cells_is_read_normally(tmp_path)
     )
     sheet = read_workbook(padded)
     assert sheet.data.values.tolist() == [["Abhi", "918012345678"], ["Priya", "918012345679"]]
+
+
+def _understate_member_size(path, member: str, size: int) -> None:
+    """Make the zip say ``member`` unpacks to ``size`` bytes, as a lying bomb does."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    struct.pack_into("<I", data, info.header_offset + 22, size)
+    name = member.encode()
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = struct.unpack_from("<H", data, at + 28)[0]
+        if bytes(data[at + 46 : at + 46 + name_length]) == name:
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_zip_that_understates_a_member_is_stopped_while_inflating(tmp_path):
+    rows = [["Name", "Mobile"]] + [[f"n{i}", str(918000000000 + i)] for i in range(2000)]
+    path = simple_workbook(tmp_path / "liar.xlsx", rows)
+    _understate_member_size(path, "xl/worksheets/sheet1.xml", 100)
+    with pytest.raises(SheetError) as err:
+        read_workbook(path)
+    assert err.value.reason == "corrupt"
+
+
+def test_the_scan_without_isal_finds_the_same(tmp_path, monkeypatch):
+    from phonon_desktop.sheets import xlsxscan
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile"])
+    ws.append(["A", "#N/A"])
+    ws.append(["B", "918012345678"])
+    ws["B2"].data_type = "e"
+    ws.row_dimensions[3].hidden = True
+    path = tmp_path / "plain zlib.xlsx"
+    wb.save(path)
+    with_isal = read_workbook(path)
+    monkeypatch.setattr(xlsxscan, "_raw_inflate", None)
+    without = read_workbook(path)
+    assert without.data.values.tolist() == with_isal.data.values.tolist() == [["A", "#N/A"], ["B", "918012345678"]]
+    assert without.hidden_rows.tolist() == with_isal.hidden_rows.tolist() == [False, True]
