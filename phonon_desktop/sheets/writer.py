@@ -241,6 +241,8 @@ def _styles_xml(colours: list[str]) -> str:
 
 def _sheet_title(name: str) -> str:
     cleaned = re.sub(r"[\[\]:*?/\\]", " ", name).strip("' ")[:31]
+    if cleaned.casefold() == "history":  # a name Excel keeps for itself
+        cleaned = "History results"
     return cleaned or "Results"
 
 
