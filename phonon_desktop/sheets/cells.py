@@ -9,6 +9,7 @@ Python code.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from decimal import Decimal
 from collections import Counter
 
@@ -72,7 +73,7 @@ def cell_text(value: object) -> tuple[str, int]:
             return str(value), _NUMBER
         return number_text(float(value))  # type: ignore[arg-type]
     if kind_of is dt.datetime:
-        return _DATETIME_TEXTS[value], _DATETIME
+        return _DATETIME_TEXTS.get(value) or _datetime_text(value), _DATETIME  # type: ignore[arg-type]
     if kind_of is dt.date:
         return _DATE_TEXTS[value], _DATE
     if kind_of is dt.time:
@@ -86,7 +87,7 @@ def cell_text(value: object) -> tuple[str, int]:
     return str(value), _TEXT
 
 
-def _numbers(values: tuple | list, count: int) -> tuple[list[str], np.ndarray]:
+def _numbers(values: tuple | list | np.ndarray, count: int) -> tuple[list[str], np.ndarray]:
     """A column of floats: whole numbers (phones, ids) take the fastest path."""
     array = np.fromiter(values, dtype=np.float64, count=count)
     with np.errstate(invalid="ignore"):
@@ -128,25 +129,61 @@ def _datetime_text(value: dt.datetime) -> str:
 
 
 _DATE_TEXTS = _Shown(dt.date.isoformat)
-_DATETIME_TEXTS = _Shown(_datetime_text)
+_DATETIME_TEXTS: dict[dt.datetime, str] = {}
 
 
-def _dates(values: tuple | list, count: int) -> tuple[list[str], np.ndarray]:
+def _dates(values: tuple | list | np.ndarray, count: int) -> tuple[list[str], np.ndarray]:
     return list(map(_DATE_TEXTS.__getitem__, values)), np.full(count, _DATE, dtype=np.int8)
 
 
-def _datetimes(values: tuple | list, count: int) -> tuple[list[str], np.ndarray]:
-    return list(map(_DATETIME_TEXTS.__getitem__, values)), np.full(count, _DATETIME, dtype=np.int8)
+def _datetimes(values: tuple | list | np.ndarray, count: int) -> tuple[list[str], np.ndarray]:
+    """Date-times seen before are looked up; the others are made together (see ``_new_datetimes``)."""
+    texts = list(map(_DATETIME_TEXTS.get, values))
+    if None in texts:
+        missing = [i for i, text in enumerate(texts) if text is None]
+        made = _new_datetimes([values[i] for i in missing])
+        for i, text in zip(missing, made):
+            texts[i] = text
+        if len(_DATETIME_TEXTS) > 200_000:
+            _DATETIME_TEXTS.clear()
+        _DATETIME_TEXTS.update(zip([values[i] for i in missing], made))
+    return texts, np.full(count, _DATETIME, dtype=np.int8)
+
+
+_ORDINAL = dt.datetime.toordinal
+_HOUR = operator.attrgetter("hour")
+_MINUTE = operator.attrgetter("minute")
+_SECOND = operator.attrgetter("second")
+_MICROSECOND = operator.attrgetter("microsecond")
+_CLOCK = np.array([f" {h:02d}:{m:02d}" for h in range(24) for m in range(60)], dtype=object)
+
+
+def _new_datetimes(values: list) -> list[str]:
+    """Display text of many date-times at once: the date and the clock are looked up, not formatted.
+
+    ``isoformat`` costs about 0.6 µs a cell; a column of a million distinct times would spend
+    most of its reading time there.
+    """
+    count = len(values)
+    if count < 64:
+        return [_datetime_text(v) for v in values]
+    ordinals = np.fromiter(map(_ORDINAL, values), dtype=np.int64, count=count)
+    minutes = np.fromiter(map(_HOUR, values), dtype=np.int64, count=count) * 60
+    minutes += np.fromiter(map(_MINUTE, values), dtype=np.int64, count=count)
+    days, which = np.unique(ordinals, return_inverse=True)
+    day_texts = np.array([_DATE_TEXTS[dt.date.fromordinal(int(d))] for d in days], dtype=object)
+    texts = day_texts[which.ravel()] + _CLOCK[minutes]
+    seconds = np.fromiter(map(_SECOND, values), dtype=np.int64, count=count)
+    seconds |= np.fromiter(map(_MICROSECOND, values), dtype=np.int64, count=count)
+    for i in np.flatnonzero(seconds):  # a time with seconds shows them
+        texts[i] = _datetime_text(values[i])
+    return texts.tolist()
 
 
 # %-formatting is the quickest conversion here (measured against str(int(x)) and format).
 _SHOWN = "%.15g".__mod__
 _WHOLE = "%d".__mod__
-_COLUMN_PATHS = {
-    frozenset({float}): _numbers,
-    frozenset({dt.date}): _dates,
-    frozenset({dt.datetime}): _datetimes,
-}
+_COLUMN_PATHS = {float: _numbers, dt.date: _dates, dt.datetime: _datetimes}
 
 
 def _mostly_datetimes(values: tuple | list) -> bool:
@@ -156,22 +193,65 @@ def _mostly_datetimes(values: tuple | list) -> bool:
 
 def convert_column(values: tuple | list) -> tuple[list[str], np.ndarray]:
     """One column of raw cell values as (display texts, int8 kinds)."""
+    texts, kinds = column_texts(values)
+    return texts.tolist(), kinds
+
+
+def column_texts(values: tuple | list) -> tuple[np.ndarray, np.ndarray]:
+    """One column of raw cell values as (object array of display texts, int8 kinds).
+
+    A column holding one type of value (the common case) is converted in one go; a mixed
+    column (numbers with blanks, phones stored partly as text) is split by type and each
+    part is converted in one go.
+    """
     count = len(values)
-    types = frozenset(map(type, values))
+    types = set(map(type, values))
+    texts = np.empty(count, dtype=object)
     if types == _ONLY_TEXT:
-        return list(values), np.fromiter(map(bool, values), dtype=np.int8, count=count)
+        texts[:] = values
+        return texts, _text_kinds(texts)
     if dt.date in types and dt.datetime in types and _mostly_datetimes(values):
         # The fast reader gives a date for a date-time cell that falls on midnight; in a
         # column mostly of date-times it is shown as one ("2024-01-05 00:00").
         values = [dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v for v in values]
         types = types - {dt.date}
-    whole_column = _COLUMN_PATHS.get(types)
-    if whole_column is not None:
-        return whole_column(values, count)
-    pairs = [(v, _TEXT if v else _EMPTY) if type(v) is str else cell_text(v) for v in values]
-    texts = [p[0] for p in pairs]
-    kinds = np.fromiter((p[1] for p in pairs), dtype=np.int8, count=count)
+    if len(types) == 1:
+        whole_column = _COLUMN_PATHS.get(next(iter(types)))
+        if whole_column is not None:
+            made, kinds = whole_column(values, count)
+            texts[:] = made
+            return texts, kinds
+    if len(types) > 3 or count < 64:
+        pairs = [(v, _TEXT if v else _EMPTY) if type(v) is str else cell_text(v) for v in values]
+        texts[:] = [p[0] for p in pairs]
+        return texts, np.fromiter((p[1] for p in pairs), dtype=np.int8, count=count)
+    cells = np.empty(count, dtype=object)
+    cells[:] = values
+    kinds = np.empty(count, dtype=np.int8)
+    type_of = np.empty(count, dtype=object)
+    type_of[:] = list(map(type, values))
+    for kind_of in types:
+        where = np.flatnonzero(type_of == kind_of)
+        part = cells[where]
+        if kind_of is str:
+            texts[where] = part
+            kinds[where] = _text_kinds(part)
+            continue
+        convert = _COLUMN_PATHS.get(kind_of)
+        if convert is not None:
+            made, made_kinds = convert(part, len(part))
+        else:
+            pairs = [cell_text(v) for v in part]
+            made, made_kinds = [p[0] for p in pairs], [p[1] for p in pairs]
+        converted = np.empty(len(part), dtype=object)
+        converted[:] = made
+        texts[where] = converted
+        kinds[where] = made_kinds
     return texts, kinds
 
 
-_ONLY_TEXT = frozenset({str})
+def _text_kinds(texts: np.ndarray) -> np.ndarray:
+    return (texts != "").view(np.int8)  # TEXT (1) when not empty, EMPTY (0) otherwise
+
+
+_ONLY_TEXT = {str}

@@ -27,9 +27,9 @@ _EXPLANATORY = re.compile(
     r"cover|disclaimer|lookups?|dropdowns?|validation)\s*$",
     re.IGNORECASE,
 )
-# With a core to spare beyond the window's and the reader's, part of the XML scan runs beside
-# python-calamine's parse; on two cores it would only slow the parse down (measured).
-SCAN_BESIDE_PARSE = (os.cpu_count() or 1) >= 4
+# With a second core, the part of the XML scan that need not precede python-calamine's parse
+# runs beside it (calamine releases the GIL while it parses).
+SCAN_BESIDE_PARSE = (os.cpu_count() or 1) >= 2
 # A sheet this small (bytes of XML) is cheap enough to load just to count its rows.
 _SMALL_SHEET_BYTES = 4 * 1024 * 1024
 
@@ -178,14 +178,15 @@ class Book:
             member = xlsxscan.sheet_member(self.archive, name)
         with ThreadPoolExecutor(max_workers=1) as helper:
             details: Future[SheetExtras] | None = None
-            if member is not None and SCAN_BESIDE_PARSE:
-                # The extent check must finish before calamine allocates the sheet; the rest of
-                # the scan runs on a spare core while calamine parses (it releases the GIL).
-                xlsxscan.scan_sheet(self.path, self.archive, member, self.limits, details=False, stop=stop)
-                details = helper.submit(_scan_details, self.path, member, self.limits)
-            elif member is not None:
-                # One pass before calamine allocates the sheet: the extent check and the rest.
-                extras = xlsxscan.scan_sheet(self.path, self.archive, member, self.limits, stop=stop)
+            if member is not None:
+                # Only the extent check must finish before calamine allocates the sheet.
+                xlsxscan.check_extent(self.path, self.archive, member, self.limits, stop=stop)
+                if SCAN_BESIDE_PARSE:
+                    # The rest of the scan runs on the other core while calamine parses
+                    # (calamine releases the GIL while it parses).
+                    details = helper.submit(_scan_details, self.path, member, self.limits)
+                else:
+                    extras = xlsxscan.scan_details(self.path, self.archive, member, self.limits, stop=stop)
             try:
                 sheet = self.calamine.get_sheet_by_name(name)
             except PasswordError as exc:
@@ -194,6 +195,8 @@ class Book:
                 raise guard.corrupt_error(self.path) from exc
             if details is not None:
                 extras = details.result()
+        if stop is not None:
+            stop()  # a cancel pressed while the sheet was parsed ends the read before any row
         start = sheet.start
         if start is None:
             return iter(()), 0, 0, extras
@@ -228,7 +231,7 @@ def _scan_details(path: str | os.PathLike, member: str, limits: ReadLimits) -> S
     from phonon_desktop.sheets import xlsxscan
 
     with zipfile.ZipFile(path) as archive:  # its own handle: ZipFile is not shared across threads
-        return xlsxscan.scan_sheet(path, archive, member, limits, extent=False)
+        return xlsxscan.scan_details(path, archive, member, limits)
 
 
 def _merged_texts(sheet, merged, first_column: int) -> dict[int, dict[int, str]]:

@@ -203,42 +203,88 @@ def _cell_position(attributes: bytes) -> tuple[int, int] | None:
     return int(found.group(2)) - 1, column_index(found.group(1).decode())
 
 
-def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits) -> None:
-    """Refuse a sheet whose cells span a rectangle too large to hold (before loading it)."""
-    scan_sheet(path, archive, member, limits, extent=True, details=False)
+def _pieces(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """The member's XML as inflated, in pieces cut anywhere (no copying to align them)."""
+    return _inflated(archive, member)
+
+
+# Longest cell reference the extent pattern must see whole (r="XFD1048576" and a margin).
+_SEAM = 32
+
+
+def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
+                 stop: Callable[[], None] | None = None) -> None:
+    """Refuse a sheet whose cells span a rectangle too large to hold (before loading it).
+
+    This is the only pass that must finish before python-calamine parses the sheet, so it
+    does one search per inflated piece (C speed) and nothing else. A reference cut in two by
+    a piece boundary is caught by also searching the few bytes around each boundary.
+    """
+    max_col = 25  # column Z: below that the rectangle cannot get too large
+    far_row = 0
+    tail = b""
+    try:
+        for piece in _pieces(archive, member):
+            if stop is not None:
+                stop()
+            if _FAR_CELL.search(piece) or (tail and _FAR_CELL.search(tail + piece[:_SEAM])):
+                window = tail + piece  # rare: the piece with the end of the previous one
+                far_row = max(far_row, max(map(int, _ANY_ROW.findall(window)), default=0))
+                if far_row > limits.max_rows + 200:
+                    raise _too_long(path, limits)
+                for letters in _WIDE_REF.findall(window):
+                    max_col = max(max_col, column_index(letters.decode()))
+                if max_col >= limits.max_columns + 26:
+                    raise _too_wide(path, limits)
+            tail = piece[-_SEAM:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        if isinstance(exc, PermissionError):
+            raise guard.locked_error(path) from exc
+        raise guard.corrupt_error(path) from exc
+    # Rows below 1,000,000 have at most six digits, so only a very wide sheet needs its
+    # exact last row counted (a second pass, paid only by sheets of 40+ columns).
+    rows_bound = max(far_row, 999_999)
+    if rows_bound * (max_col + 1) > limits.max_cells:
+        rows_bound = _last_row(path, archive, member)
+    if rows_bound * (max_col + 1) > limits.max_cells:
+        raise _too_wide(path, limits)
 
 
 def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
                *, extent: bool = True, details: bool = True, stop: Callable[[], None] | None = None):
-    """The sheet's extras (``details``) and/or the extent check (``extent``), in one pass.
+    """The extent check (``extent``) and then the sheet's extras (``details``).
 
     ``stop`` is called between pieces and may raise to end the scan (the operator cancelled).
     """
     from phonon_desktop.sheets.workbook import SheetExtras
 
+    if extent:
+        check_extent(path, archive, member, limits, stop)
+    if not details:
+        return SheetExtras()
+    return scan_details(path, archive, member, limits, stop)
+
+
+def scan_details(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
+                 stop: Callable[[], None] | None = None):
+    """Hidden rows and columns, error cells, formulas never calculated, zero-padded numbers.
+
+    Each piece is first searched for the few bytes every such cell must contain; a sheet
+    with none of them (most contact lists) costs one inflate and a few byte searches.
+    """
+    from phonon_desktop.sheets.workbook import SheetExtras
+
     extras = SheetExtras()
-    padded_styles = _zero_padded_styles(archive) if details else {}
+    padded_styles = _zero_padded_styles(archive)
     padded_cell = (
         re.compile(rb'<(?:\w+:)?c\b([^>]*\bs="(?:' + b"|".join(padded_styles) + rb')"[^>]*)>')
         if padded_styles else None
     )
-    max_col = 25  # column Z: below that the rectangle cannot get too large
-    far_row = 0
     data_started = False
     try:
         for chunk in _chunks(archive, member):
             if stop is not None:
                 stop()
-            if extent and _FAR_CELL.search(chunk):  # rare: a sheet past column Z or row 999,999
-                far_row = max(far_row, max(map(int, _ANY_ROW.findall(chunk)), default=0))
-                if far_row > limits.max_rows + 200:
-                    raise _too_long(path, limits)
-                for letters in _WIDE_REF.findall(chunk):
-                    max_col = max(max_col, column_index(letters.decode()))
-                if max_col >= limits.max_columns + 26:
-                    raise _too_wide(path, limits)
-            if not details:
-                continue
             if not data_started and b"<col" in chunk:  # <cols> comes before <sheetData>
                 for attrs in _COL_HIDDEN.findall(chunk):
                     if _HIDDEN.search(attrs):
@@ -259,7 +305,7 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
                     value = _VALUE.search(inner)
                     if pos is not None:
                         extras.errors[pos] = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-            if b"<f" in chunk:
+            if b"<f" in chunk or b":f" in chunk:
                 for match in _FORMULA_CELL.finditer(chunk):
                     attrs, value = match.group(1), match.group(2)
                     cell_type = _TYPE.search(attrs)
@@ -281,15 +327,6 @@ def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, l
         if isinstance(exc, PermissionError):
             raise guard.locked_error(path) from exc
         raise guard.corrupt_error(path) from exc
-    # Rows below 1,000,000 have at most six digits, so only a very wide sheet needs its
-    # exact last row counted (a second pass, paid only by sheets of 40+ columns).
-    if not extent:
-        return extras
-    rows_bound = max(far_row, 999_999)
-    if rows_bound * (max_col + 1) > limits.max_cells:
-        rows_bound = _last_row(path, archive, member)
-    if rows_bound * (max_col + 1) > limits.max_cells:
-        raise _too_wide(path, limits)
     return extras
 
 
