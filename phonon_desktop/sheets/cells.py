@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from decimal import Decimal
-from collections import Counter
 
 import numpy as np
 
@@ -186,9 +185,18 @@ _WHOLE = "%d".__mod__
 _COLUMN_PATHS = {float: _numbers, dt.date: _dates, dt.datetime: _datetimes}
 
 
-def _mostly_datetimes(values: tuple | list) -> bool:
-    counts = Counter(map(type, values))
-    return counts[dt.date] < counts[dt.datetime]
+def _midnights_as_datetimes(values: tuple | list, types: set[type]) -> tuple[tuple | list, set[type]]:
+    """The fast reader gives a date for a date-time cell that falls on midnight; in a column
+    mostly of date-times it is shown as one ("2024-01-05 00:00")."""
+    type_of = np.fromiter(map(type, values), dtype=object, count=len(values))
+    dates = np.flatnonzero(type_of == dt.date)
+    if len(dates) >= int(np.count_nonzero(type_of == dt.datetime)):
+        return values, types
+    values = list(values)
+    for i in dates.tolist():
+        v = values[i]
+        values[i] = dt.datetime(v.year, v.month, v.day)
+    return values, types - {dt.date}
 
 
 def convert_column(values: tuple | list) -> tuple[list[str], np.ndarray]:
@@ -210,11 +218,8 @@ def column_texts(values: tuple | list) -> tuple[np.ndarray, np.ndarray]:
     if types == _ONLY_TEXT:
         texts[:] = values
         return texts, _text_kinds(texts)
-    if dt.date in types and dt.datetime in types and _mostly_datetimes(values):
-        # The fast reader gives a date for a date-time cell that falls on midnight; in a
-        # column mostly of date-times it is shown as one ("2024-01-05 00:00").
-        values = [dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v for v in values]
-        types = types - {dt.date}
+    if dt.date in types and dt.datetime in types:
+        values, types = _midnights_as_datetimes(values, types)
     if len(types) == 1:
         whole_column = _COLUMN_PATHS.get(next(iter(types)))
         if whole_column is not None:
