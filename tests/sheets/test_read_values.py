@@ -233,3 +233,35 @@ def test_legacy_xls_reads_the_same_text(tmp_path):
         ["Zoë", "0.3", "+918012345679", "2024-12-01 10:30"],
     ]
     assert sheet.kinds["Due"].tolist() == [CellKind.DATE, CellKind.DATETIME]
+
+
+def test_long_mixed_columns_read_each_cell_by_its_type(tmp_path):
+    # Real lists mix phones stored as numbers and as text, with blanks, over thousands of rows.
+    mobiles = [918012345600 + i if i % 3 == 0 else (f"0{8012345600 + i}" if i % 3 == 1 else None) for i in range(300)]
+    amounts = [1500 if i % 4 == 0 else (12.5 + i if i % 4 == 1 else (0.1 + 0.2 if i % 4 == 2 else None)) for i in range(300)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile", "Amount"])
+    for i, (mobile, amount) in enumerate(zip(mobiles, amounts)):
+        ws.append([f"row {i}", mobile, amount])
+    path = tmp_path / "mixed.xlsx"
+    wb.save(path)
+    sheet = read_workbook(path)
+    expected_mobiles = [str(m) if m is not None else "" for m in mobiles]
+    assert sheet.data["Mobile"].tolist() == expected_mobiles
+    assert sheet.kinds["Mobile"].tolist()[:3] == [CellKind.NUMBER, CellKind.TEXT, CellKind.EMPTY]
+    assert sheet.data["Amount"].tolist()[:4] == ["1500", "13.5", "0.3", ""]
+    assert sheet.data["Amount"].tolist()[5] == "17.5"
+    assert all(type(text) is str for text in sheet.data["Amount"].tolist())
+
+
+def test_long_date_time_columns_show_minutes_seconds_and_midnight(tmp_path):
+    start = dt.datetime(2024, 3, 1, 9, 0)
+    times = [start + dt.timedelta(minutes=37 * i, seconds=5 if i % 50 == 7 else 0) for i in range(400)]
+    times[10] = dt.datetime(2024, 3, 9, 0, 0)  # midnight: the fast reader gives a date
+    texts, kinds = _one_column(tmp_path, times)
+    assert texts[0] == "2024-03-01 09:00" and texts[1] == "2024-03-01 09:37"
+    assert texts[7] == (start + dt.timedelta(minutes=37 * 7)).strftime("%Y-%m-%d %H:%M") + ":05"
+    assert texts[10] == "2024-03-09 00:00"
+    assert texts == [t.strftime("%Y-%m-%d %H:%M:%S" if t.second else "%Y-%m-%d %H:%M") for t in times]
+    assert set(kinds) == {CellKind.DATETIME}
