@@ -213,11 +213,11 @@ def column_texts(values: tuple | list) -> tuple[np.ndarray, np.ndarray]:
     part is converted in one go.
     """
     count = len(values)
-    types = set(map(type, values))
     texts = np.empty(count, dtype=object)
-    if types == _ONLY_TEXT:
+    if _all_text(values):
         texts[:] = values
         return texts, _text_kinds(texts)
+    types = set(map(type, values))
     if dt.date in types and dt.datetime in types:
         values, types = _midnights_as_datetimes(values, types)
     if len(types) == 1:
@@ -255,8 +255,16 @@ def column_texts(values: tuple | list) -> tuple[np.ndarray, np.ndarray]:
     return texts, kinds
 
 
+def _all_text(values: tuple | list) -> bool:
+    """Whether every value is text: joining fails at the first that is not (C speed, about a
+    quarter of the time of collecting the types)."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
+
+
 def _text_kinds(texts: np.ndarray) -> np.ndarray:
     return (texts != "").view(np.int8)  # TEXT (1) when not empty, EMPTY (0) otherwise
 
-
-_ONLY_TEXT = {str}
