@@ -46,6 +46,8 @@ Cancel = Callable[[], bool] | threading.Event
 # Rows pulled per step: small enough that the GIL and cancel checks come round every few
 # tens of milliseconds, large enough that the per-step overhead stays invisible.
 CHUNK_ROWS = 4096
+# Cells a read may allocate ahead for its announced rows (about 9 bytes each).
+_MAX_PREALLOCATED = 40_000_000
 
 
 class ReadCancelled(SheetError):
@@ -73,6 +75,12 @@ class _Grid:
     # every chunk, to tell the operator which lines were short or long.
     lengths: dict[int, int] = field(default_factory=dict)
     chunk_widths: list[tuple[int, int, int]] = field(default_factory=list)
+    # Rows announced by the reader (0: unknown). Columns are then made that long at once and
+    # each chunk is copied in while its texts are fresh in the CPU cache; joining chunks at
+    # the end instead cost 0.2 s per million rows (measured).
+    capacity: int = 0
+    full_texts: list[np.ndarray] = field(default_factory=list)
+    full_kinds: list[np.ndarray] = field(default_factory=list)
 
     def add(self, chunk: list[list]) -> None:
         widths = set(map(len, chunk))
@@ -83,22 +91,51 @@ class _Grid:
                 self.lengths[self.rows + offset] = len(row)
                 if len(row) != width:
                     chunk[offset] = list(row) + [""] * (width - len(row))
-        while len(self.text_chunks) < width:  # a later row is wider: earlier rows are blank there
-            self.text_chunks.append([_blank_texts(self.rows)])
-            self.kind_chunks.append([np.zeros(self.rows, dtype=np.int8)])
-        self.width = len(self.text_chunks)
+        if self.capacity and (self.rows + len(chunk) > self.capacity or self.capacity * width > _MAX_PREALLOCATED):
+            self._as_chunks()  # more rows than announced, or too wide to allocate ahead
+        while self.width < width:  # a later row is wider: earlier rows are blank there
+            if self.capacity:
+                self.full_texts.append(_blank_texts(self.capacity))
+                self.full_kinds.append(np.zeros(self.capacity, dtype=np.int8))
+            else:
+                self.text_chunks.append([_blank_texts(self.rows)])
+                self.kind_chunks.append([np.zeros(self.rows, dtype=np.int8)])
+            self.width += 1
         columns = list(zip(*chunk))
-        for j in range(len(self.text_chunks)):
+        first, end = self.rows, self.rows + len(chunk)
+        for j in range(self.width):
             if j < width:
                 array, kinds = column_texts(columns[j])
+            elif self.capacity:
+                continue  # already blank
             else:
                 array, kinds = _blank_texts(len(chunk)), np.zeros(len(chunk), dtype=np.int8)
-            self.text_chunks[j].append(array)
-            self.kind_chunks[j].append(kinds)
-        self.rows += len(chunk)
+            if self.capacity:
+                self.full_texts[j][first:end] = array
+                self.full_kinds[j][first:end] = kinds
+            else:
+                self.text_chunks[j].append(array)
+                self.kind_chunks[j].append(kinds)
+        self.rows = end
+
+    def _as_chunks(self) -> None:
+        self.text_chunks = [[t[: self.rows]] for t in self.full_texts]
+        self.kind_chunks = [[k[: self.rows]] for k in self.full_kinds]
+        self.full_texts, self.full_kinds, self.capacity = [], [], 0
+
+    def kind_parts(self) -> list[list[np.ndarray]]:
+        """The kinds read so far, per column, in parts."""
+        if self.capacity:
+            return [[k[: self.rows]] for k in self.full_kinds]
+        return self.kind_chunks
 
     def columns(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Every column as one text array and one kinds array (the chunks are released)."""
+        if self.capacity:
+            texts = [t[: self.rows] for t in self.full_texts]
+            kinds = [k[: self.rows] for k in self.full_kinds]
+            self.full_texts, self.full_kinds = [], []
+            return texts, kinds
         texts = [np.concatenate(c) if c else _blank_texts(0) for c in self.text_chunks]
         kinds = [np.concatenate(c) if c else np.zeros(0, np.int8) for c in self.kind_chunks]
         self.text_chunks, self.kind_chunks = [], []
@@ -180,10 +217,12 @@ def _gather(
     progress: Progress | None,
     cancel: Cancel | None,
     limits: ReadLimits,
+    announced: int = 0,
 ) -> _Grid:
+    """The rows as columns of text; ``announced`` is the exact row count when the reader knows it."""
     cancelled = _caller(_cancel_check(cancel))
     progress = _caller(progress) if progress is not None else None
-    grid = _Grid()
+    grid = _Grid(capacity=min(announced, limits.max_rows + 201))
     step = max(50_000 if total is None else min(50_000, total // 100), CHUNK_ROWS)
     reported = 0
     if progress is not None:
@@ -425,7 +464,7 @@ def read_workbook(
             )
         name = Path(path).stem
         infos = [SheetInfo(name=name, rows=grid.rows, columns=grid.width, has_data=grid.rows > 0)]
-        if not any(k.any() for col in grid.kind_chunks for k in col):
+        if not any(k.any() for col in grid.kind_parts() for k in col):
             raise _empty_error(path, name)
         result = _build_sheet(
             grid, path=path, name=name, first_column=0, header_row=header_row,
@@ -441,8 +480,9 @@ def read_workbook(
         stop()
         rows, total, first_column, extras = book.open_rows(chosen, notes, stop)
         with _collector_paused():
-            grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits)
-        if not any(k.any() for col in grid.kind_chunks for k in col):
+            grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits,
+                           announced=total)
+        if not any(k.any() for col in grid.kind_parts() for k in col):
             raise _empty_error(path, chosen)
         # The chosen sheet's size is now known exactly (big unread sheets are estimated).
         infos = [
@@ -458,7 +498,7 @@ def read_workbook(
 
 def _last_filled_row(grid: _Grid) -> int:
     last = 0
-    for chunks in grid.kind_chunks:
+    for chunks in grid.kind_parts():
         start = 0
         for kinds in chunks:
             filled = np.flatnonzero(kinds)

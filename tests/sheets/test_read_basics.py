@@ -21,3 +21,18 @@ def test_every_value_is_a_python_str(contacts_xlsx):
     sheet = read_workbook(contacts_xlsx)
     values = [sheet.data.iat[i, j] for i in range(sheet.row_count) for j in range(len(sheet.headers))]
     assert all(type(v) is str for v in values)
+
+
+def test_rows_past_or_short_of_the_announced_count_are_all_kept():
+    from phonon_desktop.sheets.reader import _Grid
+
+    rows = [["Name", "Mobile"], ["A", "0801"], ["B", 918012345678.0], ["C", ""], ["D", "x", "extra"]]
+    for announced in (0, 2, 3, 5, 50):  # unknown, too few, exact, more than read
+        grid = _Grid(capacity=announced)
+        grid.add([list(r) for r in rows[:3]])
+        grid.add([list(r) for r in rows[3:]])
+        texts, kinds = grid.columns()
+        assert [list(t) for t in texts] == [
+            ["Name", "A", "B", "C", "D"], ["Mobile", "0801", "918012345678", "", "x"], ["", "", "", "", "extra"],
+        ], announced
+        assert [int(k) for k in kinds[1]] == [1, 1, 2, 0, 1]
