@@ -110,7 +110,7 @@ def run_end_banner(end: Any, stop: tuple[str, str | None] | None) -> tuple[str, 
             "info",
             None,
         )
-    parts = [f"{plural(accepted, 'call')} accepted"]
+    parts = [f"{plural(accepted, 'call')} accepted"] if accepted or not (rejected or unconfirmed) else []
     if rejected:
         parts.append(f"{rejected:,} rejected")
     if unconfirmed:

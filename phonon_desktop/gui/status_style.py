@@ -33,7 +33,7 @@ LOOKS: dict[str, StatusLook] = {
         StatusLook("sending", "Sending", "In the request being sent now; cannot be edited.", "#d8e6fb", "#1f3d66", "arrow"),
         StatusLook("accepted", "Accepted", "Phonon accepted the call; see the console for how it went.", "#d3f0d6", "#1f4d2a", "check"),
         StatusLook("skipped", "Already accepted", "Accepted in an earlier send; not sent again.", "#e3f2e5", "#27402b", "double_check"),
-        StatusLook("rejected", "Rejected", "Phonon refused this call; the note says why and what to fix.", "#f9d3c3", "#63301c", "cross"),
+        StatusLook("rejected", "Rejected", "Phonon refused this call; the note says why and what to fix.", "#f9d3c3", "#63301c", "ban"),
         StatusLook("unconfirmed", "Unconfirmed", "Sent, but no answer came back: check the Phonon console before sending again.", "#ead7f5", "#48285c", "question"),
         StatusLook("not_sent", "Not sent", "Not sent because the send stopped or was cancelled; you can send it again.", "#e4e4e4", "#3d3d3d", "dash"),
     )
@@ -89,6 +89,9 @@ def draw_icon(shape: str, colour: QColor, size: int = 16) -> QIcon:
     elif shape == "cross":
         p.drawLine(QPointF(lo, lo), QPointF(hi, hi))
         p.drawLine(QPointF(hi, lo), QPointF(lo, hi))
+    elif shape == "ban":  # refused: a circle struck through, unlike the plain cross of an error
+        p.drawEllipse(QRectF(lo, lo, hi - lo, hi - lo))
+        p.drawLine(QPointF(lo + 1.5, hi - 1.5), QPointF(hi - 1.5, lo + 1.5))
     elif shape == "arrow":
         p.drawLine(QPointF(lo, mid), QPointF(hi, mid))
         p.drawLine(QPointF(hi, mid), QPointF(mid, lo))
