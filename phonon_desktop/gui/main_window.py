@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self._mapping: Any = None
         self._path: str | None = None
         self._signature: str | None = None
+        self._mapping_note = ""  # said above the summary: where the mapping came from, open questions
         self._find_cache: tuple[str, int, list[np.ndarray]] | None = None
         self._edit_generation = 0
         self.menus: dict[str, QMenu] = {}
@@ -334,11 +335,11 @@ class MainWindow(QMainWindow):
         self.mapping_panel.preview_requested.connect(self.preview)
         self.mapping_panel.send_button.clicked.connect(self._request_send)
         self.mapping_panel.test_call_button.clicked.connect(self._request_test_call)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
-        self.undo_stack.indexChanged.connect(lambda _i: self._update_enabled())
+        self.undo_stack.cleanChanged.connect(self._update_title)
+        self.undo_stack.indexChanged.connect(self._update_enabled)
         self.sheet_choice.activated.connect(self._on_sheet_chosen)
         self.header_row.valueChanged.connect(self._on_header_row_chosen)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_enabled())
+        self.table.selectionModel().selectionChanged.connect(self._update_enabled)
         self.table_model.modelReset.connect(self._update_counts)
         self.table_model.layoutChanged.connect(self._update_counts)
 
@@ -507,6 +508,7 @@ class MainWindow(QMainWindow):
     def _offer_mapping(self, sheet: Sheet, keep_current: bool) -> None:
         panel = self.mapping_panel
         current = panel.mapping_json() if keep_current and self._signature else None
+        self._mapping_note = ""
         panel.set_headers(list(sheet.headers))
         try:
             self._signature = campaign_link.headers_signature(list(sheet.headers))
@@ -517,15 +519,17 @@ class MainWindow(QMainWindow):
             panel.set_mapping_json(current)
             return
         if remembered:
+            self._mapping_note = "Using the mapping you used last time for a list with these columns."
             panel.set_mapping_json(remembered)
-            panel.set_message("Using the mapping you used last time for a list with these columns.")
+            panel.set_message(self._mapping_note)
             return
         try:
             proposal, questions = campaign_link.propose(sheet)
         except ImportError:
             proposal, questions = None, []
+        self._mapping_note = "\n".join(questions)
         panel.set_mapping_json(proposal or {})
-        panel.set_message("\n".join(questions))
+        panel.set_message(self._mapping_note)
 
     def replan(self) -> None:
         """Check every row against the mapping (in the background)."""
@@ -554,7 +558,8 @@ class MainWindow(QMainWindow):
     def _on_planned(self, plan: Any) -> None:
         if self._sheet is None or len(plan.levels) != self._sheet.row_count:
             return  # planned for a list since changed
-        self.mapping_panel.set_message("")
+        notes = [self._mapping_note] + list(getattr(plan, "questions", []) or [])
+        self.mapping_panel.set_message("\n".join(n for n in notes if n))
         self._set_plan(plan)
         self.status_label.setText("")
 
@@ -863,13 +868,13 @@ class MainWindow(QMainWindow):
         self.sheet_choice.setEnabled(loaded)
         self.header_row.setEnabled(loaded)
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_: object) -> None:
         name = os.path.basename(self._path) if self._path else ""
         sandbox = "  [Sandbox]" if self._sandbox is not None else ""
         self.setWindowTitle(f"{name}[*] — {APP_NAME}{sandbox}" if name else f"{APP_NAME}{sandbox}")
         self.setWindowModified(not self.undo_stack.isClean())
 
-    def _update_enabled(self) -> None:
+    def _update_enabled(self, *_: object) -> None:
         has_plan = self._plan is not None
         sendable = campaign_link.sendable_count(self._plan) if has_plan else 0
         self.mapping_panel.send_button.setEnabled(sendable > 0)

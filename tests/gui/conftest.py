@@ -9,7 +9,6 @@ import pytest
 from window_helpers import FIXED_NOW, contact_rows, write_contacts
 
 
-
 @pytest.fixture(autouse=True)
 def private_config(tmp_path, monkeypatch):
     """Recent files and remembered mappings go to a temporary folder, never the real one."""
@@ -29,6 +28,21 @@ def contacts_file(tmp_path) -> Path:
     return write_contacts(folder / "december list.xlsx", rows)
 
 
+@pytest.fixture(autouse=True)
+def questions(monkeypatch):
+    """A question box would wait for a click forever: answer "Discard" and keep what was asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def answer(parent, title, text, *args, **kwargs):
+        asked.append(text)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    return asked
+
+
 @pytest.fixture
 def window(qtbot):
     from phonon_desktop.gui.main_window import MainWindow
@@ -36,5 +50,4 @@ def window(qtbot):
     w = MainWindow(now=lambda: FIXED_NOW)
     qtbot.addWidget(w)
     w.resize(1200, 700)
-    yield w
-    w.undo_stack.setClean()  # no "save your changes?" question when the test closes it
+    return w
