@@ -448,6 +448,17 @@ class MainWindow(QMainWindow):
                     widest = max(widest, fm.horizontalAdvance(str(model.data(model.index(r, c)) or "")) + 16)
             header.resizeSection(c, min(max(widest, 48), 320))
 
+    def _fit_headers(self) -> None:
+        """Widen columns whose header (with its role line) no longer fits; never narrow them."""
+        header = self.table.horizontalHeader()
+        hfm = header.fontMetrics()
+        model = self.table_model
+        for c in range(model.FIRST_DATA_COLUMN, model.columnCount()):
+            title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+            need = min(max(hfm.horizontalAdvance(line) + 28 for line in title.split("\n")), 320)
+            if header.sectionSize(c) < need:
+                header.resizeSection(c, need)
+
     def _fill_sheet_choosers(self, sheet: Sheet) -> None:
         with QSignalBlocker(self.sheet_choice):
             self.sheet_choice.clear()
@@ -538,6 +549,7 @@ class MainWindow(QMainWindow):
             return
         obj = self.mapping_panel.mapping_json()
         self.table_model.set_roles(column_roles(obj))
+        self._fit_headers()
         try:
             mapping = campaign_link.mapping_from_json(obj)
             mapping.check_columns(list(sheet.headers)) if hasattr(mapping, "check_columns") else None
