@@ -405,14 +405,14 @@ class Journal:
                 "JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=? GROUP BY s.base_id",
                 (flow_id,),))
 
-    def calls_sent_within(self, flow_id: str, seconds: float) -> int:
-        """Calls in requests to this flow that left in the last ``seconds`` (any program run),
-        so that a restarted send does not burst above the rate limit."""
+    def recent_sends(self, flow_id: str, seconds: float) -> list[tuple[float, int]]:
+        """(seconds ago, calls) of the requests to this flow that left in the last ``seconds``
+        (any program run), so that a restarted send does not burst above the rate limit."""
         now = datetime.now().astimezone()
-        total = 0
+        found: list[tuple[float, int]] = []
         for at, calls in self._query(
             "SELECT r.intent_at, r.call_count FROM requests r JOIN campaigns c ON c.id = r.campaign_id "
-            "WHERE c.flow_id=? ORDER BY r.id DESC LIMIT 500",
+            "WHERE c.flow_id=? AND r.retry_of IS NULL ORDER BY r.id DESC LIMIT 500",
             (flow_id,),
         ):
             try:
@@ -421,8 +421,12 @@ class Journal:
                 continue
             if age > seconds:
                 break
-            total += calls
-        return total
+            found.append((max(0.0, age), calls))
+        return found
+
+    def calls_sent_within(self, flow_id: str, seconds: float) -> int:
+        """How many calls left for this flow in the last ``seconds``."""
+        return sum(calls for _, calls in self.recent_sends(flow_id, seconds))
 
     def body_seen(self, body_sha256: str) -> bool:
         """Whether a request with exactly these bytes was ever recorded."""

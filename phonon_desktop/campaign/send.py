@@ -292,10 +292,10 @@ class Submission:
         done = 0
         if limiter is not None and getattr(limiter, "calls_per_minute", None):
             # Calls sent in the last minute by an earlier run (or a run that crashed) still
-            # count against the limit; counting them as sent just now errs on the safe side.
-            recent = self.journal.calls_sent_within(self.target.flow_id, 60.0)
-            if recent:
-                limiter.record(min(recent, limiter.calls_per_minute))
+            # count against the limit. The journal's times are to the second: count each
+            # request one second later than it was, which errs on the safe side.
+            for age, calls in self.journal.recent_sends(self.target.flow_id, 60.0):
+                limiter.record(calls, seconds_ago=max(0.0, age - 1.0))
         try:
             for index, rows in enumerate(self.batches):
                 if cancel.is_set():
