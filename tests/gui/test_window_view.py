@@ -116,3 +116,14 @@ def test_a_200k_row_list_loads_in_the_background_while_the_window_keeps_ticking(
     assert len(progress) >= 2 and progress[-1] > progress[0]  # the bar moved
     assert ticks_while_loading > 5  # the event loop kept running during the read
     assert window.mapping_panel.send_button.text() == f"Send {n:,} calls"
+
+
+def test_sort_permutation_keeps_ties_in_file_order_both_ways():
+    from phonon_desktop.gui.models.row_order import sort_permutation
+
+    values = np.array(["b", "A", "", "a", "B", "10", "9"], dtype=object)
+    assert sort_permutation(values).tolist() == [5, 6, 1, 3, 0, 4, 2]  # "10" < "9" as text; A/a tie
+    assert sort_permutation(values, descending=True).tolist() == [0, 4, 1, 3, 6, 5, 2]
+    numbers = np.array(["10", "9", "", "100"] + [str(i) for i in range(200, 210)] + ["n/a"], dtype=object)
+    order = sort_permutation(numbers).tolist()
+    assert order[:3] == [1, 0, 3] and order[-2:] == [14, 2]  # numbers by value, then text, then empty

@@ -14,6 +14,32 @@ import numpy as np
 import pandas as pd
 
 
+# Texts up to this many characters sort as a fixed-width numpy array (fast); a column with
+# longer cells sorts through pandas' factorize, which needs no width-sized copy.
+_FIXED_WIDTH_LIMIT = 64
+
+
+def _numbers(series: pd.Series, empty: np.ndarray) -> np.ndarray | None:
+    """The column as floats when it is (at least 90 %) numbers; None for a text column."""
+    filled = series[~empty]
+    if filled.empty:
+        return None
+    sample = filled.iloc[:: max(1, len(filled) // 2000)]  # decide on ~2,000 cells, not a million
+    if pd.to_numeric(sample, errors="coerce").notna().mean() < 0.9:
+        return None
+    numbers = pd.to_numeric(series.where(~empty), errors="coerce").to_numpy(dtype=float)
+    return numbers if np.count_nonzero(~np.isnan(numbers)) >= 0.9 * len(filled) else None
+
+
+def _text_keys(series: pd.Series) -> np.ndarray:
+    """Sortable keys of the texts, ignoring case."""
+    folded = series.str.casefold()
+    if len(folded) and folded.str.len().max() <= _FIXED_WIDTH_LIMIT:
+        return folded.to_numpy().astype("U")
+    codes, _ = pd.factorize(folded, sort=True)
+    return codes.astype(np.int64)
+
+
 def sort_permutation(values: np.ndarray, descending: bool = False) -> np.ndarray:
     """Sheet row indices in the order of ``values`` (an object array of cell texts).
 
@@ -26,24 +52,26 @@ def sort_permutation(values: np.ndarray, descending: bool = False) -> np.ndarray
         return np.arange(0, dtype=np.int64)
     series = pd.Series(values, dtype=object, copy=False)
     empty = (series == "").to_numpy()
-    numbers = pd.to_numeric(series.where(~empty), errors="coerce").to_numpy(dtype=float)
-    filled = int((~empty).sum())
-    numeric = filled > 0 and np.count_nonzero(~np.isnan(numbers)) >= 0.9 * filled
-    if numeric:
+    numbers = _numbers(series, empty)
+    if numbers is not None:
         # Texts in a number column sort after the numbers, before the empty cells.
-        text_codes, _ = pd.factorize(series.str.casefold(), sort=True)
         is_text = np.isnan(numbers) & ~empty
         primary = np.where(np.isnan(numbers), 0.0, numbers)
-        if descending:
-            primary = -primary
-            text_codes = -text_codes
-        group = np.where(empty, 2, np.where(is_text, 1, 0))
-        return np.lexsort((text_codes, primary, group)).astype(np.int64)
-    codes, _ = pd.factorize(series.str.casefold(), sort=True)
-    codes = codes.astype(np.int64)
+        text_keys = _text_keys(series) if is_text.any() else np.zeros(n, dtype=np.int64)
+        order = np.lexsort((text_keys, -primary if descending else primary, np.where(empty, 2, np.where(is_text, 1, 0))))
+        if descending and is_text.any():  # texts among numbers: reverse them as well
+            texts = order[np.where(empty, 2, np.where(is_text, 1, 0))[order] == 1]
+            order[np.where(empty, 2, np.where(is_text, 1, 0))[order] == 1] = texts[::-1]
+        return order.astype(np.int64)
+    keys = _text_keys(series)
     if descending:
-        codes = -codes
-    return np.lexsort((codes, empty)).astype(np.int64)
+        # Sorting the reversed column and reading the result backwards gives descending
+        # order with equal values still in file order.
+        order = (n - 1 - np.argsort(keys[::-1], kind="stable"))[::-1]
+    else:
+        order = np.argsort(keys, kind="stable")
+    # empty cells last, whatever the direction
+    return np.concatenate([order[~empty[order]], order[empty[order]]]).astype(np.int64)
 
 
 def contains_text(values: np.ndarray, text: str) -> np.ndarray:
