@@ -172,3 +172,17 @@ def test_sending_statuses_arrive_as_one_range(qtbot, window, contacts_file):
     assert model.data(model.index(0, model.STATUS_COLUMN), Qt.ItemDataRole.BackgroundRole) == QColor("#ccffcc")
     model.clear_statuses()
     assert model.data(model.index(0, model.STATUS_COLUMN)) == "READY"
+
+
+def test_fixing_a_duplicate_clears_the_other_row_too(qtbot, window, tmp_path):
+    rows = contact_rows(4)
+    rows[2][0] = rows[0][0]  # the same customer id twice
+    path = write_contacts(tmp_path / "dup.xlsx", rows)
+    open_and_plan(qtbot, window, path)
+    model = window.table_model
+    statuses = lambda: [model.data(model.index(r, model.STATUS_COLUMN)) for r in range(4)]  # noqa: E731
+    assert "Error" in statuses()
+    model.setData(model.index(2, col_of(window, "Customer ID")), "C9999")
+    assert statuses() == ["Ready"] * 4
+    window.undo_stack.undo()
+    assert "Error" in statuses()

@@ -99,7 +99,7 @@ class SheetTableModel(QAbstractTableModel):
     def set_plan(self, plan: Any) -> None:
         """Take the validation levels and problems of a (re)computed plan."""
         self._plan = plan
-        levels = None if plan is None else np.asarray(plan.levels, dtype=np.int8)
+        levels = None if plan is None else np.array(plan.levels, dtype=np.int8)  # a copy: see set_plan_rows
         if levels is not None and len(levels) != len(self._sent):
             levels = None  # a plan of another sheet (a reload raced it): ignore
         self._levels = levels
@@ -109,11 +109,15 @@ class SheetTableModel(QAbstractTableModel):
     def set_plan_rows(self, plan: Any, rows: Sequence[int]) -> None:
         """The plan changed for these sheet rows only (after an edit): repaint just them."""
         self._plan = plan
+        rows = np.asarray(rows, dtype=np.int64)
         if plan is not None:
-            self._levels = np.asarray(plan.levels, dtype=np.int8)
-        for r in rows:
-            self._problems.pop(int(r), None)
-        self._emit_rows_changed(np.asarray(rows, dtype=np.int64))
+            before = self._levels
+            self._levels = np.asarray(plan.levels, dtype=np.int8).copy()
+            if before is not None and len(before) == len(self._levels):
+                # checks across rows (duplicates) can change rows that were not edited
+                rows = np.union1d(rows, np.flatnonzero(before != self._levels))
+        self._problems = {}  # only visible rows are cached: cheap to ask again
+        self._emit_rows_changed(rows)
 
     def levels(self) -> np.ndarray | None:
         return self._levels
