@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.table_model = SheetTableModel(self)
         self.loader = Loader(self, reader)
         self.planner = LatestOnly(self)
+        self.orderer = LatestOnly(self)  # sorts and text filters of big lists
+        self.table_model.run_heavy = self._run_heavy
         self.setAcceptDrops(True)
         self.resize(1280, 760)
         self._build_ui()
@@ -322,6 +324,8 @@ class MainWindow(QMainWindow):
         self.loader.failed.connect(self._on_load_failed)
         self.loader.cancelled.connect(self._on_load_cancelled)
         self.planner.done.connect(self._on_planned)
+        self.orderer.done.connect(self._on_ordered)
+        self.orderer.failed.connect(self._on_order_failed)
         self.planner.failed.connect(self._on_plan_failed)
         self.table_model.edit_requested.connect(self._on_edit_requested)
         self.table.paste_requested.connect(self.paste)
@@ -742,11 +746,25 @@ class MainWindow(QMainWindow):
 
     # ----- view: filter, find -------------------------------------------------------------------
     def apply_filter(self, wanted: RowFilter) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.table_model.set_filter(wanted)
-        finally:
-            QApplication.restoreOverrideCursor()
+        self.table_model.set_filter(wanted)
+
+    def _run_heavy(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Run a sort or filter of a big list in the background; show its result when done."""
+        self._heavy_then = then
+        self.status_label.setText("Sorting and filtering…")
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        self.orderer.submit(work)
+
+    def _on_ordered(self, result: Any) -> None:
+        QApplication.restoreOverrideCursor()
+        self.status_label.setText("")
+        then, self._heavy_then = getattr(self, "_heavy_then", None), None
+        if then is not None:
+            then(result)
+
+    def _on_order_failed(self, message: str) -> None:
+        QApplication.restoreOverrideCursor()
+        self.status_label.setText(message)
 
     def _update_counts(self) -> None:
         self.filter_bar.set_counts(self.table_model.rowCount(), self._sheet.row_count if self._sheet else 0)
@@ -939,6 +957,7 @@ class MainWindow(QMainWindow):
         self.loader.cancel()
         self.loader.wait(5000)
         self.planner.wait(30_000)
+        self.orderer.wait(30_000)
         super().closeEvent(event)
 
 

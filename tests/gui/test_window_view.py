@@ -127,3 +127,17 @@ def test_sort_permutation_keeps_ties_in_file_order_both_ways():
     numbers = np.array(["10", "9", "", "100"] + [str(i) for i in range(200, 210)] + ["n/a"], dtype=object)
     order = sort_permutation(numbers).tolist()
     assert order[:3] == [1, 0, 3] and order[-2:] == [14, 2]  # numbers by value, then text, then empty
+
+
+def test_big_lists_sort_and_filter_in_the_background_with_the_same_result(qtbot, window, contacts_file):
+    open_and_plan(qtbot, window, contacts_file)
+    model = window.table_model
+    model.HEAVY_ROWS = 5  # treat this small list as a big one
+    with qtbot.waitSignal(model.layoutChanged, timeout=20_000):
+        window.table.sortByColumn(model.FIRST_DATA_COLUMN + 1, Qt.SortOrder.DescendingOrder)
+    assert column(window, "Name")[:3] == ["Customer 9", "Customer 8", "Customer 7"]
+    with qtbot.waitSignal(model.layoutChanged, timeout=20_000):
+        window.filter_bar.text.setText("customer 1")
+        window.filter_bar.text.returnPressed.emit()
+    assert column(window, "Name") == ["Customer 12", "Customer 11", "Customer 10", "Customer 1"]
+    assert window.filter_bar.count_label.text() == "Showing 4 of 12 rows"

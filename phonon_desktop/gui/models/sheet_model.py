@@ -190,6 +190,17 @@ class SheetTableModel(QAbstractTableModel):
         self.changePersistentIndexList(old_persistent, new_list)
         self.layoutChanged.emit()
 
+    # Above this many rows, sorting and text filtering run through ``run_heavy`` (a worker
+    # thread supplied by the window) so that the window keeps painting meanwhile.
+    HEAVY_ROWS = 150_000
+    run_heavy: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
+
+    def _heavy(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        if self.run_heavy is not None and len(self._sent) > self.HEAVY_ROWS:
+            self.run_heavy(work, then)
+        else:
+            then(work())
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort every row by one column, on the whole column at once (numpy, not per pair)."""
         if self._sheet is None or not 0 <= column < self.columnCount():
@@ -197,13 +208,17 @@ class SheetTableModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if column == self.ROW_NUMBER_COLUMN:
             perm = np.argsort(self._row_numbers, kind="stable")
-            if descending:
-                perm = perm[::-1].copy()
+            self._sorted(column, perm[::-1].copy() if descending else perm)
         elif column == self.STATUS_COLUMN:
             ranks = pd.Series(self.statuses(), dtype=object).map(STATUS_RANK).fillna(99).to_numpy(dtype=np.int64)
-            perm = np.argsort(-ranks if descending else ranks, kind="stable")
+            self._sorted(column, np.argsort(-ranks if descending else ranks, kind="stable"))
         else:
-            perm = sort_permutation(self._columns[column - self.FIRST_DATA_COLUMN], descending)
+            values = self._columns[column - self.FIRST_DATA_COLUMN]
+            sheet = self._sheet
+            self._heavy(lambda: sort_permutation(values, descending),
+                        lambda perm: self._sheet is sheet and self._sorted(column, perm))
+
+    def _sorted(self, column: int, perm: np.ndarray) -> None:
         self.sort_column = column
         self._permutation = perm.astype(np.int64, copy=False)
         self._apply_order()
@@ -211,7 +226,21 @@ class SheetTableModel(QAbstractTableModel):
     def set_filter(self, wanted: RowFilter) -> None:
         """Show only the rows ``wanted`` asks for (computed on whole columns)."""
         self.row_filter = wanted
-        self._mask = filter_mask(self._columns, self.statuses(), self._levels, wanted) if wanted.active else None
+        if not wanted.active:
+            self._filtered(wanted, None)
+            return
+        columns, statuses, levels, sheet = list(self._columns), self.statuses(), self._levels, self._sheet
+        work = lambda: filter_mask(columns, statuses, levels, wanted)  # noqa: E731
+        done = lambda mask: self._sheet is sheet and self._filtered(wanted, mask)  # noqa: E731
+        if wanted.text:
+            self._heavy(work, done)
+        else:
+            done(work())
+
+    def _filtered(self, wanted: RowFilter, mask: np.ndarray | None) -> None:
+        if wanted is not self.row_filter:
+            return  # a newer filter was asked for meanwhile
+        self._mask = mask
         self._apply_order()
 
     def _apply_order(self) -> None:
