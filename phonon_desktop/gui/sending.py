@@ -532,12 +532,15 @@ class SendController(QObject):
         selected = np.asarray(self.window.selected_rows(), dtype=np.int64)
         chosen = selected[np.isin(selected, sendable)]
         first = int(chosen[0]) if chosen.size else int(sendable[0])
-        dialog = TestCallDialog(first, plan.sheet.row_count, flow_name, self.window)
+        dialog = TestCallDialog(
+            first, plan.sheet.row_count, flow_name, self.window, file_rows=np.asarray(plan.sheet.source_rows).tolist()
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         row, number = dialog.row(), dialog.number()
         if row not in set(sendable.tolist()):
-            self.window.show_banner(f"Row {row + 1} cannot be sent (it has an error); choose another row.", "warning")
+            number_shown = int(plan.sheet.source_rows[row])
+            self.window.show_banner(f"Row {number_shown} cannot be sent (it has an error); choose another row.", "warning")
             return
         self._set_busy(True)
         self.progress.show_message(f"Test call to {number}…")

@@ -65,12 +65,19 @@ def test_test_call_number_is_checked_in_words(qtbot):
     assert own_phone_number("09876543210") == ("919876543210", None)
     number, problem = own_phone_number("12345")
     assert number is None and "10 digits" in problem
-    dialog = TestCallDialog(0, 10, "Collections-Dec")
+    dialog = TestCallDialog(0, 3, "Collections-Dec", file_rows=[2, 3, 5])
     qtbot.addWidget(dialog)
+    assert dialog.row_spin.value() == 2  # the first data row, numbered as in the file
     dialog.number_edit.setText("12345")
     dialog.accept()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert "10 digits" in dialog.problem.text()
+    dialog.number_edit.setText("9876543210")
+    dialog.row_spin.setValue(4)  # a row left out of the list
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted and "not in the list" in dialog.problem.text()
+    dialog.row_spin.setValue(5)
+    assert dialog.row() == 2
 
 
 def test_every_status_has_its_own_word_icon_shape_and_colour(qapp):

@@ -367,7 +367,7 @@ def test_test_call_rings_the_operators_phone_and_leaves_the_row_alone(qtbot, tmp
 
     def fill(self):
         self.number_edit.setText("98765 43210")
-        self.row_spin.setValue(3)
+        self.row_spin.setValue(4)  # as numbered in the "#" column: file row 4 is the third customer
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(TestCallDialog, "exec", fill)

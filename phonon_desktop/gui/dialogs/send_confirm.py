@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Sequence
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -178,7 +179,8 @@ class TestCallDialog(QDialog):
 
     __test__ = False  # not a pytest test class, despite its name
 
-    def __init__(self, first_row: int, row_count: int, flow_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, first_row: int, row_count: int, flow_name: str, parent: QWidget | None = None,
+                 file_rows: Sequence[int] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Test call")
         intro = QLabel(
@@ -186,9 +188,13 @@ class TestCallDialog(QDialog):
             "The test call is recorded in the history like any call."
         )
         intro.setWordWrap(True)
+        # Rows are chosen by the number shown in the table's "#" column (the file's row number).
+        self._file_rows = list(file_rows) if file_rows is not None else list(range(1, row_count + 1))
+        self._data_row = {n: i for i, n in enumerate(self._file_rows)}
         self.row_spin = QSpinBox()
-        self.row_spin.setRange(1, max(1, row_count))
-        self.row_spin.setValue(first_row + 1)
+        self.row_spin.setRange(min(self._file_rows, default=1), max(self._file_rows, default=1))
+        if 0 <= first_row < len(self._file_rows):
+            self.row_spin.setValue(self._file_rows[first_row])
         self.number_edit = QLineEdit()
         self.number_edit.setPlaceholderText("your phone, for example 98765 43210")
         self.problem = QLabel()
@@ -212,11 +218,13 @@ class TestCallDialog(QDialog):
         return own_phone_number(self.number_edit.text())[0]
 
     def row(self) -> int:
-        """The chosen row as a 0-based data row index."""
-        return self.row_spin.value() - 1
+        """The chosen row as a 0-based data row index (-1: no such row in the list)."""
+        return self._data_row.get(self.row_spin.value(), -1)
 
     def accept(self) -> None:
         number, problem = own_phone_number(self.number_edit.text())
+        if self.row() < 0:
+            problem = f"Row {self.row_spin.value()} is not in the list (it is the header or was left out); choose another."
         if problem:
             self.problem.setText(problem)
             return
