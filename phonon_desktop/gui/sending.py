@@ -73,6 +73,8 @@ class SendController(QObject):
         self._total_calls = 0
         self._stop: tuple[str, str | None] | None = None  # (explanation, who fixes it)
         self.request_ids: dict[int, str] = {}  # row -> request id, for unconfirmed rows
+        self._shown: dict[int, tuple[str, str | None]] = {}  # file row -> status and tooltip shown
+        self._sheet: Any = None
         self.loaded_fingerprint: str | None = None
         self.campaign_ids: set[int] = set()
         self._reopened: dict[int, Any] | None = None  # row -> journal state, waiting for a plan
@@ -318,7 +320,7 @@ class SendController(QObject):
             f"not sent again. Matched by {s.matched_by}."
             for s in skipped
         ]
-        self.window.table_model.set_statuses(rows, np.full(rows.size, "skipped", dtype=object), tips)
+        self._show(rows, np.full(rows.size, "skipped", dtype=object), tips)
         self._results_for(rows.max() + 1).update(
             rows,
             message=["Already accepted earlier; not sent again."] * rows.size,
@@ -326,6 +328,47 @@ class SendController(QObject):
             client_id=[s.client_id for s in skipped],
             sent_at=[s.sent_at for s in skipped],
         )
+
+    def _show(self, rows: np.ndarray, statuses: np.ndarray, tooltips: list[str] | None = None) -> None:
+        """Statuses into the table, remembered by file row so that leaving rows out keeps them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self.window.table_model.set_statuses(rows, statuses, tooltips)
+        sheet = self.window.current_sheet()
+        if sheet is None or not rows.size:
+            return
+        file_rows = np.asarray(sheet.source_rows)[rows].tolist()
+        tips = tooltips if tooltips is not None else [None] * len(file_rows)
+        for file_row, status, tip in zip(file_rows, np.asarray(statuses).tolist(), tips):
+            old_tip = self._shown.get(file_row, (None, None))[1]
+            self._shown[file_row] = (status, tip if tip is not None else old_tip)
+
+    def _carry_over(self, old: Any, new: Any) -> None:
+        """A changed copy of the same list (rows left out or put back): keep each unchanged row's status."""
+        shown, results, ids = self._shown, self.results, self.request_ids
+        self._shown, self.results, self.request_ids = {}, support.RowResults(0), {}
+        if old is None or new is None or old.path != new.path or list(old.headers) != list(new.headers):
+            return
+        old_rows = {int(f): i for i, f in enumerate(np.asarray(old.source_rows).tolist())}
+        pairs = [(old_rows[int(f)], j) for j, f in enumerate(np.asarray(new.source_rows).tolist()) if int(f) in old_rows]
+        if not pairs or not shown:
+            return
+        before = np.asarray([a for a, _ in pairs], dtype=np.int64)
+        after = np.asarray([b for _, b in pairs], dtype=np.int64)
+        same = (old.data.to_numpy(dtype=object)[before] == new.data.to_numpy(dtype=object)[after]).all(axis=1)
+        before, after = before[same], after[same]
+        self.results = support.RowResults(new.row_count)
+        files = np.asarray(new.source_rows)[after].tolist()
+        keep = [(b, f) for b, f in zip(after.tolist(), files) if f in shown]
+        if keep:
+            rows = np.asarray([b for b, _ in keep], dtype=np.int64)
+            self._show(rows, np.asarray([shown[f][0] for _, f in keep], dtype=object), [shown[f][1] for _, f in keep])
+        if len(results):
+            usable = before < len(results)
+            for name, column in results.columns.items():
+                self.results.columns[name][after[usable]] = column[before[usable]]
+        for a, b in zip(before.tolist(), after.tolist()):
+            if a in ids:
+                self.request_ids[b] = ids[a]
 
     def _results_for(self, min_rows: int) -> support.RowResults:
         sheet = self.window.current_sheet()
@@ -359,7 +402,7 @@ class SendController(QObject):
 
     @Slot(object)
     def _on_batch_started(self, rows: np.ndarray) -> None:
-        self.window.table_model.set_statuses(rows, np.full(len(rows), "sending", dtype=object))
+        self._show(rows, np.full(len(rows), "sending", dtype=object))
 
     @Slot(object)
     def _on_batch(self, update: BatchUpdate) -> None:
@@ -385,7 +428,7 @@ class SendController(QObject):
         rows = np.concatenate([u.rows for u in pending])
         statuses = np.concatenate([u.statuses for u in pending])
         tooltips = [t for u in pending for t in u.tooltips]
-        model.set_statuses(rows, statuses, tooltips)
+        self._show(rows, statuses, tooltips)
         results = self._results_for(int(rows.max()) + 1 if rows.size else 0)
         for u in pending:
             if u.rows.size:
@@ -395,7 +438,7 @@ class SendController(QObject):
                 )
         last = pending[-1]
         if last.next_rows is not None:
-            model.set_statuses(last.next_rows, np.full(len(last.next_rows), "sending", dtype=object))
+            self._show(last.next_rows, np.full(len(last.next_rows), "sending", dtype=object))
         self._calls_done += sum(u.calls for u in pending)
         elapsed = max(time.monotonic() - self._started_at, 1e-6)
         rate = self._calls_done / elapsed * 60
@@ -415,14 +458,14 @@ class SendController(QObject):
                 else "The send stopped before this row's turn (see the message at the top); press Send "
                 "to send it once that is fixed."
             )
-            model.set_statuses(
+            self._show(
                 end.not_sent_rows,
                 np.full(end.not_sent_rows.size, "not sent", dtype=object),
                 [f"Not sent. {why}"] * int(end.not_sent_rows.size),
             )
         in_flight = np.flatnonzero(model.statuses() == "sending")
         if in_flight.size:  # only after an unexpected failure: the journal knows no answer for them
-            model.set_statuses(
+            self._show(
                 in_flight,
                 np.full(in_flight.size, "unconfirmed", dtype=object),
                 ["Sent, no answer: check the Phonon console before sending this row again."] * int(in_flight.size),
@@ -570,10 +613,14 @@ class SendController(QObject):
 
     @Slot(object)
     def _sheet_loaded(self, sheet: Any) -> None:
-        self.request_ids.clear()
-        self.results = support.RowResults(0)
+        previous, self._sheet = self._sheet, sheet
         self.loaded_fingerprint = None
         self._reopened = None
+        try:
+            self._carry_over(previous, sheet)
+        except Exception:  # noqa: BLE001 - never stop a list from opening; the journal still knows
+            log.exception("statuses could not be carried over to the changed list")
+            self._shown, self.results, self.request_ids = {}, support.RowResults(0), {}
         if sheet is None:
             return
 
@@ -600,7 +647,7 @@ class SendController(QObject):
         if not states:
             return
         rows, statuses, tips, ids = support.states_for_table(states, sheet.row_count)
-        self.window.table_model.set_statuses(rows, statuses, tips)
+        self._show(rows, statuses, tips)
         self.request_ids.update(ids)
         self._results_for(sheet.row_count).update_from_states(states)
         self._reopened = states

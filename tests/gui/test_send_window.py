@@ -397,3 +397,25 @@ def test_closing_mid_send_asks_and_waits_for_the_request_in_flight(qtbot, tmp_pa
         statuses = desk.statuses()
         assert not (statuses == "sending").any()
         assert int((statuses == "accepted").sum()) == len(slow.accepted_client_ids())
+
+
+def test_leaving_rows_out_after_sending_keeps_the_other_rows_statuses(qtbot, tmp_path, box):
+    desk = Desk(qtbot, tmp_path, sandbox=box)
+    desk.open(write_list(tmp_path / "list.csv", 6, bad=1))
+    box.inject("code:205")
+    desk.send()
+    assert list(desk.statuses()) == ["rejected"] * 6 + ["error"]
+    desk.window.select_rows([0, 1])
+    desk.controller.resubmit_selected_rejected()
+    desk.idle()
+    accepted_tip = desk.tooltip(1)
+    # The operator leaves out the bad row and one rejected row (as numbered 4 in the file).
+    desk.window.select_rows([2, 6])
+    with qtbot.waitSignal(desk.window.plan_changed, timeout=10_000):
+        desk.window.delete_selected_rows()
+    assert list(desk.statuses()) == ["accepted", "accepted", "rejected", "rejected", "rejected"]
+    assert desk.tooltip(1) == accepted_tip
+    desk.controller.resubmit_all_rejected()
+    desk.idle()
+    assert (desk.statuses() == "accepted").all()
+    assert sorted(set(box.accepted_client_ids())) == ["C00000", "C00001", "C00003", "C00004", "C00005"]
