@@ -262,13 +262,22 @@ class SendController(QObject):
                 resubmit_failed=resubmit_failed, resubmit_unconfirmed=resubmit_unconfirmed,
             )
 
+        # Preparing builds an object per row; a full collection over them would pause the
+        # GUI thread too. Collections resume (with those objects set aside) once it is done.
+        gc.disable()
         self._run_task(
             prepare,
             lambda submission: self._confirm_and_start(submission, plan, target, flow_name, what),
             self._prepare_failed,
         )
 
+    def _prepared(self) -> None:
+        if self._frozen:
+            gc.freeze()
+        gc.enable()
+
     def _prepare_failed(self, exc: Exception) -> None:
+        gc.enable()
         self._set_busy(False)
         self.progress.show_idle()
         message = getattr(exc, "message", None) or (
@@ -280,6 +289,7 @@ class SendController(QObject):
         self.window.show_banner(message, "error")
 
     def _confirm_and_start(self, submission: Any, plan: Any, target: Any, flow_name: str, what: str) -> None:
+        self._prepared()
         self.campaign_ids.add(getattr(getattr(submission, "campaign", None), "id", -1))
         self._show_skipped(submission)
         if submission.total_calls == 0:
