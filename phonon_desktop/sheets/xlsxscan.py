@@ -1,11 +1,13 @@
-"""A cheap pass over an .xlsx sheet's XML for what python-calamine does not report.
+"""Cheap passes over an .xlsx sheet's XML for what python-calamine does not report.
 
-The sheet is inflated in chunks cut at row boundaries. Every chunk gets one literal-prefix
-regular expression (cells past column Z or row 999,999) and a few byte searches (C speed);
-the slower patterns run only on chunks that contain what they look for. The extent check
-matters because the fast reader allocates the whole rectangle from the first to the last
+Two passes. The extent check must finish before python-calamine parses the sheet: it does
+one literal-prefix regular expression per inflated piece (cells past column Z or row
+999,999), because the fast reader allocates the whole rectangle from the first to the last
 cell at once: a few-kilobyte file with cells in A1 and ZZ200000 would otherwise take
-gigabytes, and a failed allocation there ends the program.
+gigabytes, and a failed allocation there ends the program. The detail scan (hidden rows and
+columns, error cells, formulas never calculated, zero-padded formats) works on pieces cut at
+row boundaries, runs its slower patterns only on pieces that contain what they look for, and
+can run beside the parse.
 """
 
 from __future__ import annotations
