@@ -141,3 +141,23 @@ def test_big_lists_sort_and_filter_in_the_background_with_the_same_result(qtbot,
         window.filter_bar.text.returnPressed.emit()
     assert column(window, "Name") == ["Customer 12", "Customer 11", "Customer 10", "Customer 1"]
     assert window.filter_bar.count_label.text() == "Showing 4 of 12 rows"
+
+
+def test_cancel_a_load_returns_to_where_the_operator_was(qtbot, window, contacts_file, tmp_path):
+    open_and_plan(qtbot, window, contacts_file)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("Customer ID,Name,Mobile\n")
+        for i in range(150_000):
+            f.write(f"C{i},Customer {i},98{i:08d}\n")
+    loaded = []
+    window.sheet_loaded.connect(loaded.append)
+    window.open_file(str(path))
+    assert window.pages.currentIndex() == 1  # the progress page, with its Cancel button
+    window.cancel_load_button.click()
+    assert window.pages.currentIndex() == 2  # back to the list that was open
+    assert window.current_sheet().row_count == 12
+    window.loader.wait(60_000)
+    qtbot.wait(50)
+    assert loaded == []  # the cancelled read never replaces the list
+    assert window.status_label.text() == "Opening cancelled."
