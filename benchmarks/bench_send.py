@@ -1,6 +1,14 @@
-"""Sending throughput: the time the program adds per 500-call request, and the limiter's rate.
+"""Sending throughput: preparing, the time the program adds per 500-call request, the limiter's rate.
 
-Usage: python benchmarks/bench_send.py [REQUESTS]   (default 5 rounds of 40 requests of 500 calls)
+Usage: python benchmarks/bench_send.py [REQUESTS] [--prepare-only] [--prepare-rows N,N]
+       (default 5 rounds of 40 requests of 500 calls; preparing 100,000 and 1,000,000 rows)
+
+0. Preparing. ``Submission.prepare`` on a plan of N rows (one number column, two flow
+   variables, mapped ids) with an empty journal (a first send), and again once every row has
+   been recorded as accepted in the journal (a re-run: every row is found and skipped). The
+   baseline, in the same run, is a bare loop of ``plan.encoded_call`` over the same rows: the
+   cheapest way to get the bytes of every call, which any send has to pay. Each is measured
+   3 times; the fastest is printed with the range.
 
 1. Added time per request. The practice server runs on this computer with no latency and the
    limiter is off. The program sends REQUESTS x 500 calls (journal intent and outcome written
@@ -101,6 +109,54 @@ def added_time(requests_count: int, rounds: int = 5) -> None:
     print(f"   ratio program / bare:                        {program / bare:8.2f}")
 
 
+def _fill_journal_as_accepted(plan, journal: Journal, target: FlowTarget) -> None:
+    """Record every row of the plan as sent and accepted, as a finished send would have."""
+    sub = Submission.prepare(plan, target, journal)
+    for _ in sub.run(InstantServer(), None):
+        pass
+
+
+def _timed(step, repeat: int = 3) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        step()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def _range(times: list[float]) -> str:
+    return f"{min(times):6.2f} s (range {min(times):.2f}-{max(times):.2f})"
+
+
+def preparing(sizes: list[int]) -> None:
+    print("0. Submission.prepare against a bare loop of plan.encoded_call over the same rows")
+    for n in sizes:
+        plan = make_plan(n, seed=50 + n % 97)
+        rows = plan.sendable_rows().tolist()
+        with tempfile.TemporaryDirectory() as folder, Journal(Path(folder) / "journal.sqlite3") as journal:
+            target = FlowTarget(DEMO_FLOW_ID, DEMO_SECURITY_ID, "http://127.0.0.1:9/x", "1.0", "realtime", None)
+
+            def bare() -> None:
+                list(map(plan.encoded_call, rows))
+
+            def prepare(expect_calls: int) -> None:
+                sub = Submission.prepare(plan, target, journal)
+                sub.release()
+                assert sub.total_calls == expect_calls, (sub.total_calls, expect_calls)
+
+            base = _timed(bare)
+            first = _timed(lambda: prepare(n))
+            t0 = time.perf_counter()
+            _fill_journal_as_accepted(plan, journal, target)
+            filled = time.perf_counter() - t0
+            again = _timed(lambda: prepare(0))
+        print(f"   {n:>9,} rows  bare encoded_call loop: {_range(base)}")
+        print(f"   {'':>9}       prepare, first send:    {_range(first)}   ratio {min(first) / min(base):5.2f}")
+        print(f"   {'':>9}       prepare, all sent:      {_range(again)}   ratio {min(again) / min(base):5.2f}"
+              f"   (journal filled in {filled:.1f} s)")
+
+
 class InstantServer:
     """Answers every request at once with success (no network: the clock is simulated)."""
 
@@ -147,6 +203,16 @@ def limiter_rate(limit: int = 30_000, minutes: float = 2.0) -> None:
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    added_time(count)
-    limiter_rate()
+    args = sys.argv[1:]
+    sizes = [100_000, 1_000_000]
+    if "--prepare-rows" in args:
+        at = args.index("--prepare-rows")
+        sizes = [int(x.replace("_", "")) for x in args[at + 1].split(",")]
+        del args[at : at + 2]
+    only_prepare = "--prepare-only" in args
+    args = [a for a in args if a != "--prepare-only"]
+    count = int(args[0]) if args else 40
+    preparing(sizes)
+    if not only_prepare:
+        added_time(count)
+        limiter_rate()

@@ -21,6 +21,7 @@ import socket
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -29,6 +30,7 @@ from phonon_desktop.campaign.journal_records import (  # re-exported: the journa
     STATUS_WEIGHT,
     Campaign,
     CampaignSummary,
+    EarlierSend,
     JournalError,
     RowState,
     RowStatus,
@@ -43,6 +45,7 @@ from phonon_desktop.campaign.process import pid_is_running
 __all__ = [
     "Campaign",
     "CampaignSummary",
+    "EarlierSend",
     "Journal",
     "JournalError",
     "RowState",
@@ -118,6 +121,20 @@ CREATE TABLE IF NOT EXISTS sends(
 -- No secondary index on sends: each request appends its rows at the end of the table
 -- (cheap, it happens before every request); look-ups by flow scan it once per send.
 """
+
+# Earlier sends are ranked by weight, then by recency: both packed in one integer so that
+# SQLite's MAX picks the deciding send of each identifier (send ids stay far below 2**48).
+_RANK_SHIFT = 48
+_SEND_ID_MASK = (1 << _RANK_SHIFT) - 1
+_WEIGHT_SQL = (
+    "(CASE s.status "
+    + " ".join(f"WHEN '{status.value}' THEN {weight}" for status, weight in STATUS_WEIGHT.items())
+    + " ELSE 0 END)"
+)
+_RANK_SQL = f"MAX({_WEIGHT_SQL} * {1 << _RANK_SHIFT} + s.id)"
+_FLOW_REQUESTS = "SELECT r.id FROM requests r JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id = ?"
+_STATUS_OF = {status.value: status for status in RowStatus}
+_LOOKUPS = ("lookup_ids", "lookup_sigs", "lookup_sends")
 
 
 class Journal:
@@ -320,6 +337,10 @@ class Journal:
         "JOIN requests r ON r.id = s.request_pk JOIN campaigns c ON c.id = r.campaign_id "
     )
 
+    _STATE_BY_LOOKUP_SQL = _STATE_SQL.replace(
+        "FROM sends s ", "FROM temp.lookup_sends w JOIN sends s ON s.id = w.v "
+    )
+
     @staticmethod
     def _state(rec: tuple, matched_by: str = "client identifier") -> RowState:
         uuid = rec[8]
@@ -368,26 +389,111 @@ class Journal:
     ) -> dict[str, RowState]:
         """For each client id (paired with its call signature), the weightiest earlier send to
         this flow in any campaign, found by the same id or by the same numbers and values."""
-        wanted_ids = set(client_ids)
-        by_sig_wanted = set(signatures)
-        by_id: dict[str, tuple] = {}
-        by_sig: dict[str, tuple] = {}
-        # One pass over this flow's sends: far faster than one query per row on big sheets.
-        for rec in self._query(self._STATE_SQL + "WHERE c.flow_id=? ORDER BY s.id", (flow_id,)):
-            if rec[3] in wanted_ids and self._stronger(by_id.get(rec[3]), rec):
-                by_id[rec[3]] = rec
-            if rec[12] in by_sig_wanted and self._stronger(by_sig.get(rec[12]), rec):
-                by_sig[rec[12]] = rec
-        out: dict[str, RowState] = {}
+        return {
+            cid: self._state(rec, matched_by)
+            for cid, (rec, matched_by, _) in self._earlier(flow_id, client_ids, signatures).items()
+        }
+
+    def earlier_sends(
+        self, flow_id: str, client_ids: Sequence[str], signatures: Sequence[str]
+    ) -> dict[str, EarlierSend]:
+        """``previous_sends`` as plain tuples, with the highest attempt sent under each id:
+        what a send decides from, cheap enough for a million rows."""
+        out: dict[str, EarlierSend] = {}
+        status_of = _STATUS_OF
+        for cid, (rec, matched_by, last) in self._earlier(flow_id, client_ids, signatures).items():
+            out[cid] = EarlierSend(status_of[rec[4]], rec[9], rec[7], rec[6] or "", rec[10], matched_by, last)
+        return out
+
+    def has_sends(self, flow_id: str) -> bool:
+        """Whether anything was ever sent to this flow from this journal."""
+        return bool(self._query(
+            "SELECT 1 FROM requests r JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=? LIMIT 1",
+            (flow_id,),
+        ))
+
+    def _earlier(
+        self, flow_id: str, client_ids: Sequence[str], signatures: Sequence[str]
+    ) -> dict[str, tuple[tuple, str, int | None]]:
+        """client id -> (its deciding send as a _STATE_SQL record, how it was matched, the
+        highest attempt sent under that id or None).
+
+        Set-based: the wanted ids and signatures go into temporary tables, and SQLite finds
+        the deciding send of each in one pass over the sends table (which has no index on
+        them, to keep every request's intent write cheap); only the deciding sends come back.
+        """
+        if not client_ids:
+            return {}
+        with self._reading() as db:
+            self._fill_lookup("lookup_ids", client_ids)
+            self._fill_lookup("lookup_sigs", signatures)
+            by_id = {
+                base: (rank, last)
+                for base, rank, last in db.execute(
+                    f"SELECT s.base_id, {_RANK_SQL}, MAX(s.attempt) FROM sends s "
+                    f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
+                    "AND s.base_id IN (SELECT v FROM temp.lookup_ids) GROUP BY s.base_id",
+                    (flow_id,),
+                )
+            }
+            by_sig = dict(
+                db.execute(
+                    f"SELECT s.signature, {_RANK_SQL} FROM sends s "
+                    f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
+                    "AND s.signature IN (SELECT v FROM temp.lookup_sigs) GROUP BY s.signature",
+                    (flow_id,),
+                )
+            )
+            deciding = {rank & _SEND_ID_MASK for rank, _ in by_id.values()}
+            deciding.update(rank & _SEND_ID_MASK for rank in by_sig.values())
+            self._fill_lookup("lookup_sends", deciding)
+            records = {rec[0]: rec for rec in db.execute(self._STATE_BY_LOOKUP_SQL)}
+        out: dict[str, tuple[tuple, str, int | None]] = {}
+        if not by_id and not by_sig:
+            return out
+        shift = _RANK_SHIFT
         for cid, sig in zip(client_ids, signatures):
             a, b = by_id.get(cid), by_sig.get(sig)
-            if a is None and b is None:
-                continue
-            if b is not None and (a is None or STATUS_WEIGHT[RowStatus(b[4])] > STATUS_WEIGHT[RowStatus(a[4])]):
-                out[cid] = self._state(b, "same numbers and values")
-            else:
-                out[cid] = self._state(a)  # type: ignore[arg-type]
+            if b is not None and (a is None or (b >> shift) > (a[0] >> shift)):
+                out[cid] = (records[b & _SEND_ID_MASK], "same numbers and values", a[1] if a else None)
+            elif a is not None:
+                out[cid] = (records[a[0] & _SEND_ID_MASK], "client identifier", a[1])
         return out
+
+    def _fill_lookup(self, name: str, values: Any) -> None:
+        """Fill one of the temporary look-up tables (this connection's only, never on disk
+        with the journal) with a set of values."""
+        self._db.executemany(f"INSERT OR IGNORE INTO temp.{name}(v) VALUES (?)", zip(values))
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One consistent view of the journal for a look-up, with empty temporary tables
+        (lookup_ids, lookup_sigs, lookup_sends) to fill; they are emptied again after."""
+        with self._guard:
+            db = self._db
+            try:
+                db.execute("BEGIN")
+                for name in _LOOKUPS:
+                    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name}(v PRIMARY KEY) WITHOUT ROWID")
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise self._error(exc, "reading it") from None
+            try:
+                yield db
+                for name in _LOOKUPS:
+                    db.execute(f"DELETE FROM temp.{name}")
+                db.execute("COMMIT")  # only temporary tables were written
+            except BaseException as exc:
+                self._rollback()
+                if isinstance(exc, sqlite3.Error):
+                    raise self._error(exc, "reading it") from None
+                raise
+
+    def _rollback(self) -> None:
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # no transaction was open
 
     def already_accepted(
         self, flow_id: str, client_ids: Sequence[str], call_signatures: Sequence[str]
@@ -399,11 +505,20 @@ class Journal:
             if v.status is RowStatus.ACCEPTED
         }
 
-    def last_attempts(self, flow_id: str) -> dict[str, int]:
-        """base client id -> the highest attempt number ever sent to this flow."""
-        return dict(self._query("SELECT s.base_id, MAX(s.attempt) FROM sends s JOIN requests r ON r.id = s.request_pk "
-                "JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=? GROUP BY s.base_id",
-                (flow_id,),))
+    def last_attempts(self, flow_id: str, client_ids: Sequence[str] | None = None) -> dict[str, int]:
+        """base client id -> the highest attempt number ever sent to this flow (only for
+        ``client_ids`` when given)."""
+        sql = (
+            f"SELECT s.base_id, MAX(s.attempt) FROM sends s WHERE s.request_pk IN ({_FLOW_REQUESTS})"
+        )
+        if client_ids is None:
+            return dict(self._query(sql + " GROUP BY s.base_id", (flow_id,)))
+        with self._reading() as db:
+            self._fill_lookup("lookup_ids", client_ids)
+            found = db.execute(
+                sql + " AND s.base_id IN (SELECT v FROM temp.lookup_ids) GROUP BY s.base_id", (flow_id,)
+            ).fetchall()
+        return dict(found)
 
     def recent_sends(self, flow_id: str, seconds: float) -> list[tuple[float, int]]:
         """(seconds ago, calls) of the requests to this flow that left in the last ``seconds``
@@ -630,6 +745,11 @@ class Journal:
         names = [c.strip() for c in cols.split(",")]
         for rec in self._query(f"SELECT {cols} FROM requests WHERE campaign_id=? ORDER BY id", (campaign_id,)):
             yield dict(zip(names, rec))
+
+    def intent_time(self, request_pk: int) -> str | None:
+        """When the intent of this request (or try) was recorded: when it left."""
+        found = self._query("SELECT intent_at FROM requests WHERE id=?", (request_pk,))
+        return found[0][0] if found else None
 
     def calls_sent(self, request_pk: int) -> list[dict[str, Any]]:
         """The calls of a request exactly as they were sent (without the security id)."""

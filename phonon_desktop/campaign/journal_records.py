@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 
 class RowStatus(str, Enum):
@@ -77,6 +77,22 @@ class RowState:
     attempt: int
     campaign_id: int
     matched_by: str = "client identifier"  # or "same numbers and values"
+
+
+class EarlierSend(NamedTuple):
+    """What a send needs to know of a row's weightiest earlier send to the same flow.
+
+    A plain tuple rather than a ``RowState``: a re-run of a million-row list looks up a
+    million of them.
+    """
+
+    status: RowStatus
+    sent_at: str | None
+    request_id: str | None
+    message: str
+    attempt: int  # the attempt number of that send
+    matched_by: str  # "client identifier" or "same numbers and values"
+    last_attempt: int | None  # the highest attempt ever sent under this client id, if any
 
 
 @dataclass(frozen=True)

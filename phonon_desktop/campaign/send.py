@@ -18,7 +18,6 @@ What the loop does with each answer (see ``_settle``):
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
 import random
@@ -32,19 +31,17 @@ import numpy as np
 from phonon_desktop.campaign.journal import (
     Journal,
     JournalError,
-    RowState,
     RowStatus,
     SendEntry,
-    call_signature,
     now_text,
     sheet_fingerprint,
 )
 from phonon_desktop.campaign.answer_rows import rows_for_answer, unconfirmed_answer
+from phonon_desktop.campaign.send_rows import SendRows
 from phonon_desktop.kairos.interpret import Answer, Delivery, Outcome
 from phonon_desktop.kairos.protocol import (
+    MAX_BODY_BYTES,
     MAX_CALLS_PER_REQUEST,
-    Call,
-    build_body,
     envelope,
     mask_secret,
     plan_batches,
@@ -206,50 +203,79 @@ class Submission:
         return self
 
     def _choose(self, sendable: np.ndarray, failed: bool, unconfirmed: bool, again: bool, per_request: int) -> None:
-        plan, flow = self.plan, self.target.flow_id
-        calls: list[Call] = [plan.call(int(r)) for r in sendable]
-        base_ids = [c.client_identifier for c in calls]
-        signatures = [call_signature(c.contact_numbers, c.keys) for c in calls]
-        earlier = self.journal.previous_sends(flow, base_ids, signatures)
-        attempts = self.journal.last_attempts(flow)
-        generated = _ids_are_generated(plan)
-        keep_rows: list[int] = []
-        self._entries: list[SendEntry] = []
-        self._calls: list[bytes] = []
-        for row, call, base, sig in zip(sendable.tolist(), calls, base_ids, signatures):
-            prev: RowState | None = earlier.get(base)
-            if prev is not None:
-                wanted = {
-                    RowStatus.ACCEPTED: again,
-                    RowStatus.SENDING: unconfirmed,
-                    RowStatus.UNCONFIRMED: unconfirmed,
-                    RowStatus.REJECTED: failed,
-                    RowStatus.NOT_SENT: True,
-                }[prev.status]
-                if not wanted:
-                    if prev.status is RowStatus.ACCEPTED:
-                        self.skipped.append(SkippedRow(row, base, prev.sent_at, prev.request_id, prev.matched_by))
-                    else:
-                        self.held.append(HeldRow(row, base, prev.status, prev.message, prev.sent_at))
+        flow = self.target.flow_id
+        rows = SendRows.of(self.plan, sendable)
+        base_ids = rows.base_ids
+        row_list = rows.rows.tolist()
+        keep = np.ones(len(rows), dtype=bool)
+        attempts = np.ones(len(rows), dtype=np.int64)
+        # A flow never sent to from this journal (the usual first send) needs no look-up,
+        # and its signatures are then worked out request by request, as each leaves.
+        earlier = self.journal.earlier_sends(flow, base_ids, rows.signatures()) if (
+            len(rows) and self.journal.has_sends(flow)
+        ) else {}
+        if earlier:
+            wanted = {
+                RowStatus.ACCEPTED: again,
+                RowStatus.SENDING: unconfirmed,
+                RowStatus.UNCONFIRMED: unconfirmed,
+                RowStatus.REJECTED: failed,
+                RowStatus.NOT_SENT: True,
+            }
+            for i, base in enumerate(base_ids):
+                prev = earlier.get(base)
+                if prev is None:
                     continue
-            attempt = attempts.get(base, prev.attempt if prev else 0) + 1
-            sent_call = call
-            if attempt > 1 and generated:
-                sent_call = dataclasses.replace(call, client_identifier=base + ATTEMPT_SUFFIX.format(attempt))
-            encoded = sent_call.encode()
-            keep_rows.append(row)
-            self._calls.append(encoded)
-            self._entries.append(
-                SendEntry(row, base, sent_call.client_identifier, sig, encoded.decode("utf-8"), attempt)
-            )
-        head, tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
+                if not wanted[prev.status]:
+                    keep[i] = False
+                    if prev.status is RowStatus.ACCEPTED:
+                        self.skipped.append(SkippedRow(row_list[i], base, prev.sent_at, prev.request_id, prev.matched_by))
+                    else:
+                        self.held.append(HeldRow(row_list[i], base, prev.status, prev.message, prev.sent_at))
+                    continue
+                attempts[i] = (prev.last_attempt if prev.last_attempt is not None else prev.attempt) + 1
+        positions = np.flatnonzero(keep)
+        everything = len(positions) == len(rows)
+        calls = rows.encoded(None if everything else positions.tolist())
+        sent_ids = list(base_ids) if everything else [base_ids[i] for i in positions.tolist()]
+        kept_attempts = attempts[positions]
+        if _ids_are_generated(self.plan):
+            # A resubmitted generated identifier carries its attempt, so its bytes differ.
+            for j in np.flatnonzero(kept_attempts > 1).tolist():
+                i = int(positions[j])
+                sent_ids[j] = base_ids[i] + ATTEMPT_SUFFIX.format(int(kept_attempts[j]))
+                calls[j] = rows.encoded_with_id(i, sent_ids[j])
+        self._rows = rows
+        self._positions = positions
+        self._sent_ids = sent_ids
+        self._attempts = kept_attempts.tolist()
+        self._calls = calls
+        self._head, self._tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
         # A request may not carry more calls than the rate limit allows in a whole minute.
         limit = min(per_request, MAX_CALLS_PER_REQUEST, self.target.rate_per_minute or MAX_CALLS_PER_REQUEST)
-        ranges = plan_batches([len(c) for c in self._calls], len(head) + len(tail), max_calls=max(1, limit))
-        rows_arr = np.asarray(keep_rows, dtype=np.int64)
+        ranges = _cut(calls, len(self._head) + len(self._tail), max(1, limit))
+        kept_rows = rows.rows[positions]
         self._ranges = ranges
-        self.batches = [rows_arr[r.start : r.stop] for r in ranges]
-        self.total_calls = len(keep_rows)
+        self.batches = [kept_rows[r.start : r.stop] for r in ranges]
+        self.total_calls = len(calls)
+
+    def _entries(self, r: range) -> list[SendEntry]:
+        """The journal's record of each call of one request, made as the request leaves."""
+        positions = self._positions[r.start : r.stop].tolist()
+        rows = self._rows
+        row_list = rows.rows[self._positions[r.start : r.stop]].tolist()
+        base_ids = rows.base_ids
+        return [
+            SendEntry(row, base_ids[p], cid, sig, call.decode("utf-8"), attempt)
+            for row, p, cid, sig, call, attempt in zip(
+                row_list,
+                positions,
+                self._sent_ids[r.start : r.stop],
+                rows.signatures(positions),
+                self._calls[r.start : r.stop],
+                self._attempts[r.start : r.stop],
+            )
+        ]
 
     def release(self) -> None:
         """Give up the send lock (run() does this itself when it ends)."""
@@ -316,7 +342,7 @@ class Submission:
 
     def _send_batch(self, index: int, rows: np.ndarray) -> BatchResult:
         r = self._ranges[index]
-        entries = self._entries[r.start : r.stop]
+        entries = self._entries(r)
         t = self.target
         if time.monotonic() - self._last_beat > HEARTBEAT_SECONDS:
             try:
@@ -330,9 +356,7 @@ class Submission:
                 )
                 return self._result(index, rows, entries, RowStatus.NOT_SENT, None, text, None, None, text)
             self._last_beat = time.monotonic()
-        body = build_body(t.api_version, t.security_id, t.flow_id, self._calls[r.start : r.stop])
-        body = self._unrepeated(body)
-        sha = hashlib.sha256(body).hexdigest()
+        body, sha = self._unrepeated(self._head + b",".join(self._calls[r.start : r.stop]) + self._tail)
         try:
             request_pk, send_ids = self.journal.record_intent(self.campaign, index, sha, len(body), t.url, entries)
         except JournalError as exc:
@@ -383,20 +407,23 @@ class Submission:
         self._remember(result)
         return result
 
-    def _unrepeated(self, body: bytes) -> bytes:
-        """Bytes that differ from every request in the journal, values unchanged.
+    def _unrepeated(self, body: bytes) -> tuple[bytes, str]:
+        """Bytes that differ from every request in the journal, values unchanged, and their
+        SHA-256.
 
         A resubmission with a mapped identifier (kept as the operator's own customer id)
         could otherwise repeat an earlier request byte for byte and be refused as
         "Checksum Repeated"; a space after the calls array's bracket is valid JSON.
         """
-        head, tail = envelope(self.target.api_version, self.target.security_id, self.target.flow_id)
+        head = self._head
         spaces = 0
         candidate = body
-        while self.journal.body_seen(hashlib.sha256(candidate).hexdigest()):
+        sha = hashlib.sha256(candidate).hexdigest()
+        while self.journal.body_seen(sha):
             spaces += 1
             candidate = head + b" " * spaces + body[len(head) :]
-        return candidate
+            sha = hashlib.sha256(candidate).hexdigest()
+        return candidate, sha
 
     def _settle(self, body: bytes, request_pk: int) -> tuple[Answer, int, str | None]:
         """Post, and retry only where the rules allow. Returns the deciding answer."""
@@ -449,10 +476,7 @@ class Submission:
         return self._client.post(body)
 
     def _intent_time(self, request_pk: int) -> str:
-        for req in self.journal.requests(self.campaign.id):
-            if req["id"] == request_pk:
-                return req["intent_at"]
-        return now_text()
+        return self.journal.intent_time(request_pk) or now_text()
 
     def _close_try(self, request_pk: int, answer: Answer) -> None:
         self.journal.record_outcome(
@@ -519,6 +543,21 @@ class Submission:
                 "client_id": result.client_ids[i],
                 "sent_at": result.sent_at,
             }
+
+
+def _cut(calls: Sequence[bytes], envelope_bytes: int, limit: int) -> list[range]:
+    """``plan_batches`` of these calls: the same ranges, found at once in the usual case
+    where every run of ``limit`` calls fits in a request's bytes."""
+    n = len(calls)
+    if n:
+        sizes = np.fromiter(map(len, calls), dtype=np.int64, count=n)
+        starts = np.arange(0, n, limit)
+        counts = np.minimum(limit, n - starts)
+        # A request's bytes: the envelope, its calls and a comma between two calls.
+        body_bytes = envelope_bytes + np.add.reduceat(sizes, starts) + counts - 1
+        if int(body_bytes.max()) <= MAX_BODY_BYTES:
+            return [range(a, a + c) for a, c in zip(starts.tolist(), counts.tolist())]
+    return plan_batches([len(c) for c in calls], envelope_bytes, max_calls=limit)
 
 
 def run_submit_cli(args: Any, plan: Any) -> int:

@@ -177,3 +177,42 @@ def test_a_send_whose_lock_was_taken_over_stops_before_sending_more(tmp_path, mo
         assert len(client.bodies) == 1 and len(results) == 2
         assert results[1].stop and "took over" in results[1].stop
         assert results[1].statuses == [RowStatus.NOT_SENT] * 500
+
+
+def test_earlier_sends_of_thousands_of_rows_are_found_for_their_flow_only(tmp_path):
+    def answer(j, pk, first_send, status, n, code=None):
+        rows = [(first_send + i, status, code, "said so", None) for i in range(n)]
+        j.record_outcome(pk, outcome="x", http_status=200, code=code, message="m", request_id="r",
+                         explanation="e", rows=rows)
+
+    with Journal(tmp_path / "j.sqlite3") as j:
+        here = j.campaign_for("fp", {}, FLOW, "realtime", "1.0")
+        there = j.campaign_for("fp", {}, "Other123", "realtime", "1.0")
+        assert not j.has_sends(FLOW)
+        pk, ids = j.record_intent(here, 0, "a" * 64, 10, "u", entries(1500))  # C0..C1499 rejected
+        answer(j, pk, ids[0], RowStatus.REJECTED, 1500, 205)
+        again = [SendEntry(i, f"C{i}", f"C{i}-r2", f"sig{i}", "{}", 2) for i in range(1000, 1200)]
+        pk, ids = j.record_intent(here, 1, "b" * 64, 10, "u", again)  # C1000..C1199 accepted on attempt 2
+        answer(j, pk, ids[0], RowStatus.ACCEPTED, 200, 200)
+        pk, ids = j.record_intent(there, 0, "c" * 64, 10, "u", entries(1000, start=2000))  # another flow
+        answer(j, pk, ids[0], RowStatus.ACCEPTED, 1000, 200)
+        # ids asked: C0..C2999; signatures of C2500.. are those of C100.. (a copy under other ids)
+        asked = [f"C{i}" for i in range(3000)]
+        sigs = [f"sig{i - 2400 if i >= 2500 else i}" for i in range(3000)]
+        found = j.earlier_sends(FLOW, asked, sigs)
+        states = j.previous_sends(FLOW, asked, sigs)
+        assert j.has_sends(FLOW)
+    assert set(found) == set(states) == {f"C{i}" for i in range(1500)} | {f"C{i}" for i in range(2500, 3000)}
+    assert found["C5"].status is RowStatus.REJECTED and found["C5"].last_attempt == 1
+    assert found["C1100"].status is RowStatus.ACCEPTED and found["C1100"].attempt == 2
+    assert found["C1100"].last_attempt == 2 and states["C1100"].client_id == "C1100-r2"
+    assert found["C2600"].matched_by == "same numbers and values" and found["C2600"].last_attempt is None
+    assert found["C2600"].status is RowStatus.REJECTED and states["C2600"].base_client_id == "C200"
+    assert all(
+        (f.status, f.sent_at, f.request_id, f.message, f.attempt, f.matched_by)
+        == (s.status, s.sent_at, s.request_id, s.message, s.attempt, s.matched_by)
+        for f, s in zip(found.values(), (states[k] for k in found))
+    )
+    with Journal(tmp_path / "j.sqlite3") as j:
+        assert j.last_attempts(FLOW, ["C1", "C1100", "C2100", "nobody"]) == {"C1": 1, "C1100": 2}
+        assert j.last_attempts(FLOW)["C1100"] == 2 and "C2100" not in j.last_attempts(FLOW)
