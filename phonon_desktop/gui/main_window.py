@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -399,7 +399,8 @@ class MainWindow(QMainWindow):
                          (lambda: self.open_file(path)) if path else None)
 
     def _on_loaded(self, sheet: Sheet) -> None:
-        self.hide_banner() if self.banner.level == "error" else None
+        if self.banner.level == "error":
+            self.hide_banner()  # the failure of an earlier attempt no longer applies
         same_file = self._path == sheet.path
         self._path = sheet.path
         self.undo_stack.clear()
@@ -485,9 +486,9 @@ class MainWindow(QMainWindow):
 
     def _offer_hidden_rows(self, sheet: Sheet) -> None:
         hidden = sheet.hidden_rows
+        if sheet.notes:  # remarks about the read, not problems: the status bar, not the banner
+            self.status_label.setText(" ".join(sheet.notes))
         if hidden is None or not np.any(hidden):
-            if sheet.notes:
-                self.show_banner(" ".join(sheet.notes), "info")
             return
         rows = np.flatnonzero(np.asarray(hidden, dtype=bool))
         numbers = ", ".join(str(n) for n in np.asarray(sheet.source_rows)[rows[:5]]) + (" …" if len(rows) > 5 else "")
@@ -720,7 +721,7 @@ class MainWindow(QMainWindow):
     def save_copy(self) -> bool:
         if self._sheet is None:
             return False
-        from phonon_desktop.gui.save_copy import save_sheet_copy, suggested_copy_name
+        from phonon_desktop.gui.save_copy import suggested_copy_name
 
         start = suggested_copy_name(self._sheet.path)
         path, _ = QFileDialog.getSaveFileName(self, "Save a copy of the list", start, "Excel workbook (*.xlsx)")
