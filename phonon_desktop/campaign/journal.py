@@ -122,19 +122,10 @@ CREATE TABLE IF NOT EXISTS sends(
 -- (cheap, it happens before every request); look-ups by flow scan it once per send.
 """
 
-# Earlier sends are ranked by weight, then by recency: both packed in one integer so that
-# SQLite's MAX picks the deciding send of each identifier (send ids stay far below 2**48).
-_RANK_SHIFT = 48
-_SEND_ID_MASK = (1 << _RANK_SHIFT) - 1
-_WEIGHT_SQL = (
-    "(CASE s.status "
-    + " ".join(f"WHEN '{status.value}' THEN {weight}" for status, weight in STATUS_WEIGHT.items())
-    + " ELSE 0 END)"
-)
-_RANK_SQL = f"MAX({_WEIGHT_SQL} * {1 << _RANK_SHIFT} + s.id)"
+_WEIGHT_OF = {status.value: weight for status, weight in STATUS_WEIGHT.items()}
 _FLOW_REQUESTS = "SELECT r.id FROM requests r JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id = ?"
 _STATUS_OF = {status.value: status for status in RowStatus}
-_LOOKUPS = ("lookup_ids", "lookup_sigs", "lookup_sends")
+_LOOKUPS = ("lookup_ids", "lookup_sigs")
 
 
 class Journal:
@@ -337,10 +328,6 @@ class Journal:
         "JOIN requests r ON r.id = s.request_pk JOIN campaigns c ON c.id = r.campaign_id "
     )
 
-    _STATE_BY_LOOKUP_SQL = _STATE_SQL.replace(
-        "FROM sends s ", "FROM temp.lookup_sends w JOIN sends s ON s.id = w.v "
-    )
-
     @staticmethod
     def _state(rec: tuple, matched_by: str = "client identifier") -> RowState:
         uuid = rec[8]
@@ -389,20 +376,27 @@ class Journal:
     ) -> dict[str, RowState]:
         """For each client id (paired with its call signature), the weightiest earlier send to
         this flow in any campaign, found by the same id or by the same numbers and values."""
-        return {
-            cid: self._state(rec, matched_by)
-            for cid, (rec, matched_by, _) in self._earlier(flow_id, client_ids, signatures).items()
-        }
+        chosen, _ = self._earlier(flow_id, client_ids, signatures)
+        records: dict[int, tuple] = {}
+        send_ids = sorted({rec[0] for rec, _, _ in chosen.values()})
+        for at in range(0, len(send_ids), 900):
+            part = send_ids[at : at + 900]
+            for rec in self._query(self._STATE_SQL + f"WHERE s.id IN ({','.join('?' * len(part))})", part):
+                records[rec[0]] = rec
+        return {cid: self._state(records[rec[0]], matched_by) for cid, (rec, matched_by, _) in chosen.items()}
 
     def earlier_sends(
         self, flow_id: str, client_ids: Sequence[str], signatures: Sequence[str]
     ) -> dict[str, EarlierSend]:
         """``previous_sends`` as plain tuples, with the highest attempt sent under each id:
         what a send decides from, cheap enough for a million rows."""
-        out: dict[str, EarlierSend] = {}
+        chosen, requests = self._earlier(flow_id, client_ids, signatures)
         status_of = _STATUS_OF
-        for cid, (rec, matched_by, last) in self._earlier(flow_id, client_ids, signatures).items():
-            out[cid] = EarlierSend(status_of[rec[4]], rec[9], rec[7], rec[6] or "", rec[10], matched_by, last)
+        out: dict[str, EarlierSend] = {}
+        for cid, ((_, status, attempt, request_pk, message), matched_by, last) in chosen.items():
+            request_id, sent_at, explanation = requests[request_pk]
+            out[cid] = EarlierSend(status_of[status], sent_at, request_id, (message if message is not None else explanation) or "", attempt,
+                                   matched_by, last)
         return out
 
     def has_sends(self, flow_id: str) -> bool:
@@ -414,51 +408,106 @@ class Journal:
 
     def _earlier(
         self, flow_id: str, client_ids: Sequence[str], signatures: Sequence[str]
-    ) -> dict[str, tuple[tuple, str, int | None]]:
-        """client id -> (its deciding send as a _STATE_SQL record, how it was matched, the
-        highest attempt sent under that id or None).
+    ) -> tuple[dict[str, tuple[tuple, str, int | None]], dict[int, tuple]]:
+        """(client id -> (its deciding send as (send id, status, attempt, request key,
+        message), how it was matched, the highest attempt sent under that id or None),
+        request key -> (request id, intent time, explanation)).
 
-        Set-based: the wanted ids and signatures go into temporary tables, and SQLite finds
-        the deciding send of each in one pass over the sends table (which has no index on
-        them, to keep every request's intent write cheap); only the deciding sends come back.
+        Set-based: one pass over the flow's sends by identifier, and one by signature only
+        for the rows whose identifier was not already found accepted (nothing outweighs
+        that). The sends table has no index on either, to keep every request's intent write
+        cheap. When the rows asked about are few against the flow's sends, they go into
+        temporary tables and SQLite returns only theirs; otherwise the pass returns the
+        flow's sends and a Python set keeps the wanted ones (far cheaper than filling a
+        temporary table with a million values).
         """
-        if not client_ids:
-            return {}
+        chosen: dict[str, tuple[tuple, str, int | None]] = {}
+        if not len(client_ids):
+            return chosen, {}
+        wanted_ids = set(client_ids)
+        weight = _WEIGHT_OF
+        top = max(STATUS_WEIGHT.values())
         with self._reading() as db:
-            self._fill_lookup("lookup_ids", client_ids)
-            self._fill_lookup("lookup_sigs", signatures)
-            by_id = {
-                base: (rank, last)
-                for base, rank, last in db.execute(
-                    f"SELECT s.base_id, {_RANK_SQL}, MAX(s.attempt) FROM sends s "
+            sent = db.execute(
+                "SELECT COALESCE(SUM(r.call_count), 0) FROM requests r JOIN campaigns c ON c.id = r.campaign_id "
+                "WHERE c.flow_id=? AND r.retry_of IS NULL",
+                (flow_id,),
+            ).fetchone()[0]
+            if not sent:
+                return chosen, {}
+            few = len(wanted_ids) * 10 < sent
+            if few:
+                self._fill_lookup("lookup_ids", wanted_ids)
+            best_id: dict[str, tuple[int, tuple]] = {}
+            last: dict[str, int] = {}
+            for sid, base, status, attempt, request_pk, message in db.execute(
+                "SELECT s.id, s.base_id, s.status, s.attempt, s.request_pk, s.message FROM sends s "
+                f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
+                + ("AND s.base_id IN (SELECT v FROM temp.lookup_ids) " if few else "")
+                + "ORDER BY s.id",
+                (flow_id,),
+            ):
+                if base not in wanted_ids:
+                    continue
+                w = weight.get(status, 0)
+                held = best_id.get(base)
+                if held is None:
+                    best_id[base] = (w, (sid, status, attempt, request_pk, message))
+                    last[base] = attempt
+                    continue
+                if w >= held[0]:  # in send order: the later of equal weight decides
+                    best_id[base] = (w, (sid, status, attempt, request_pk, message))
+                if attempt > last[base]:
+                    last[base] = attempt
+            undecided = {
+                sig for cid, sig in zip(client_ids, signatures)
+                if (held := best_id.get(cid)) is None or held[0] < top
+            }
+            best_sig: dict[str, tuple[int, tuple]] = {}
+            if undecided:
+                few = len(undecided) * 10 < sent
+                if few:
+                    self._fill_lookup("lookup_sigs", undecided)
+                for sid, sig, status, attempt, request_pk, message in db.execute(
+                    "SELECT s.id, s.signature, s.status, s.attempt, s.request_pk, s.message FROM sends s "
                     f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
-                    "AND s.base_id IN (SELECT v FROM temp.lookup_ids) GROUP BY s.base_id",
+                    + ("AND s.signature IN (SELECT v FROM temp.lookup_sigs) " if few else "")
+                    + "ORDER BY s.id",
+                    (flow_id,),
+                ):
+                    if sig not in undecided:
+                        continue
+                    w = weight.get(status, 0)
+                    held = best_sig.get(sig)
+                    if held is None or w >= held[0]:
+                        best_sig[sig] = (w, (sid, status, attempt, request_pk, message))
+            requests = {
+                pk: (request_id, at, explanation)
+                for pk, request_id, at, explanation in db.execute(
+                    "SELECT r.id, r.request_id, r.intent_at, r.explanation FROM requests r "
+                    "JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=?",
                     (flow_id,),
                 )
             }
-            by_sig = dict(
-                db.execute(
-                    f"SELECT s.signature, {_RANK_SQL} FROM sends s "
-                    f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
-                    "AND s.signature IN (SELECT v FROM temp.lookup_sigs) GROUP BY s.signature",
-                    (flow_id,),
-                )
-            )
-            deciding = {rank & _SEND_ID_MASK for rank, _ in by_id.values()}
-            deciding.update(rank & _SEND_ID_MASK for rank in by_sig.values())
-            self._fill_lookup("lookup_sends", deciding)
-            records = {rec[0]: rec for rec in db.execute(self._STATE_BY_LOOKUP_SQL)}
-        out: dict[str, tuple[tuple, str, int | None]] = {}
-        if not by_id and not by_sig:
-            return out
-        shift = _RANK_SHIFT
-        for cid, sig in zip(client_ids, signatures):
-            a, b = by_id.get(cid), by_sig.get(sig)
-            if b is not None and (a is None or (b >> shift) > (a[0] >> shift)):
-                out[cid] = (records[b & _SEND_ID_MASK], "same numbers and values", a[1] if a else None)
-            elif a is not None:
-                out[cid] = (records[a[0] & _SEND_ID_MASK], "client identifier", a[1])
-        return out
+        if len(wanted_ids) == len(client_ids):
+            # The usual case, every id once: the id's own send, unless a send of the same
+            # numbers and values outweighs it.
+            chosen = {cid: (rec, "client identifier", last[cid]) for cid, (_, rec) in best_id.items()}
+            if best_sig:
+                for cid, sig in zip(client_ids, signatures):
+                    b = best_sig.get(sig)
+                    if b is not None:
+                        a = best_id.get(cid)
+                        if a is None or b[0] > a[0]:
+                            chosen[cid] = (b[1], "same numbers and values", last.get(cid))
+        else:
+            for cid, sig in zip(client_ids, signatures):
+                a, b = best_id.get(cid), best_sig.get(sig)
+                if b is not None and (a is None or b[0] > a[0]):
+                    chosen[cid] = (b[1], "same numbers and values", last.get(cid))
+                elif a is not None:
+                    chosen[cid] = (a[1], "client identifier", last[cid])
+        return chosen, requests
 
     def _fill_lookup(self, name: str, values: Any) -> None:
         """Fill one of the temporary look-up tables (this connection's only, never on disk
@@ -468,7 +517,7 @@ class Journal:
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
         """One consistent view of the journal for a look-up, with empty temporary tables
-        (lookup_ids, lookup_sigs, lookup_sends) to fill; they are emptied again after."""
+        (lookup_ids, lookup_sigs) to fill; they are emptied again after."""
         with self._guard:
             db = self._db
             try:
