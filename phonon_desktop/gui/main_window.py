@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -313,6 +314,22 @@ class MainWindow(QMainWindow):
         header_label.setBuddy(self.header_row)
         tb.addWidget(header_label)
         tb.addWidget(self.header_row)
+        if self._sandbox is not None:
+            # Always in sight, unlike a banner that other messages replace or the operator closes.
+            spacer = QWidget()
+            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            tb.addWidget(spacer)
+            self.sandbox_badge = QLabel(" SANDBOX · practice server · nobody is called ")
+            self.sandbox_badge.setObjectName("sandboxBadge")
+            self.sandbox_badge.setToolTip(
+                "Every call goes to a practice server on this computer. Start the program "
+                "without --sandbox to send real calls."
+            )
+            self.sandbox_badge.setStyleSheet(
+                "#sandboxBadge { background: #6a1b9a; color: white; font-weight: bold; "
+                "border-radius: 4px; padding: 3px 6px; }"
+            )
+            tb.addWidget(self.sandbox_badge)
 
     def _connect(self) -> None:
         self.empty_state.open_requested.connect(self.choose_file)

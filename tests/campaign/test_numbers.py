@@ -144,6 +144,9 @@ _GAPS = ["", " ", "-", "\u00a0", ".", "\u200b"]
 )
 def test_any_usual_writing_of_an_indian_mobile_gives_the_same_digits(first, rest, prefix, gaps, as_number_cell):
     national = first + rest
+    if gaps[8] == ".":
+        # "600000000.0" reads as a number exported with a decimal part, not as a gap.
+        gaps[8] = ""
     written = prefix + "".join(d + g for d, g in zip(national, gaps)).rstrip("".join(_GAPS))
     kind = CellKind.TEXT
     if as_number_cell and prefix in ("", "91"):

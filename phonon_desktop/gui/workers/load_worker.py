@@ -10,7 +10,7 @@ import threading
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from phonon_desktop.sheets.model import Sheet, SheetError
 
@@ -118,7 +118,9 @@ class Loader(QObject):
         job.loaded.connect(self._on_loaded)
         job.failed.connect(self._on_failed)
         job.cancelled.connect(self._on_cancelled)
-        job.finished.connect(thread.quit)
+        # Direct: quit() is thread-safe, and a queued call would never arrive while the GUI
+        # thread is blocked in wait() (closing the window during a load).
+        job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._job = thread, job
         self._old.append((thread, job))  # keep both alive until the thread has ended

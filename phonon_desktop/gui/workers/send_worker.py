@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,8 @@ class WorkerThread(QThread):
         self.worker = worker
         worker.moveToThread(self)
         self.started.connect(worker.run)
-        finished_signal.connect(self.quit)
+        # Direct: quit() is thread-safe, and a queued call would never arrive while the GUI
+        # thread is blocked in wait().
+        finished_signal.connect(self.quit, Qt.ConnectionType.DirectConnection)
         if isinstance(worker, Task):
-            worker.failed.connect(self.quit)
+            worker.failed.connect(self.quit, Qt.ConnectionType.DirectConnection)
