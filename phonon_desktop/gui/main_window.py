@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 760)
         self._build_ui()
         self._build_actions()
+        self._chain_tabs()
         self._connect()
         self._show_page(PAGE_EMPTY)
         self.empty_state.set_recent(user_files.recent_files())
@@ -226,9 +227,15 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
-        self.setTabOrder(self.filter_bar.choice, self.filter_bar.text)
-        self.setTabOrder(self.filter_bar.text, self.table)
-        self.setTabOrder(self.table, self.mapping_panel.numbers)
+
+    def _chain_tabs(self) -> None:
+        """Tab goes as the operator reads the window: the list's choosers in the toolbar, the
+        filter bar, the table, the find bar (when open), then the side panel down to Send."""
+        chain = [self.sheet_choice, self.header_row, self.filter_bar.choice, self.filter_bar.text,
+                 self.filter_bar.show_all_button, self.table, self.find_bar.edit, self.mapping_panel.numbers]
+        for before, after in zip(chain, chain[1:]):
+            self.setTabOrder(before, after)
+        self.mapping_panel.chain_tabs()
 
     def _action(self, name: str, text: str, slot: Callable[[], object], icon: str | None = None,
                 tip: str | None = None) -> QAction:
@@ -898,12 +905,20 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Mapping saved as {path}.")
         return True
 
-    def show_shortcuts(self) -> None:
+    def shortcut_lines(self) -> list[str]:
+        """Every menu command that has a key, with its key(s), as the Help lists them."""
+        from PySide6.QtGui import QKeySequence
+
         lines = []
-        for name, act in self.actions.items():
-            if name in shortcuts.SHORTCUTS and act.text():
-                lines.append(f"{act.text().replace('&', ''):<34} {shortcuts.describe(name)}")
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(lines))
+        for menu in self.menus.values():
+            for act in menu.actions():
+                keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty()]
+                if keys and act.text():
+                    lines.append(f"{act.text().replace('&', ''):<34} {' or '.join(keys)}")
+        return lines
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(self.shortcut_lines()))
 
     # ----- window state ---------------------------------------------------------------------------
     def _show_page(self, page: int) -> None:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from phonon_desktop.gui.dialogs.history import HistoryDialog
@@ -39,6 +39,7 @@ from phonon_desktop.gui.settings_store import SettingsStore
 from phonon_desktop.gui.status_style import StatusLegend, status_style
 from phonon_desktop.gui.workers.send_worker import BatchUpdate, RunEnd, SendJob, Task, WorkerThread
 from phonon_desktop.gui import send_support as support
+from phonon_desktop.gui import shortcuts
 
 log = logging.getLogger(__name__)
 FLUSH_MS = 150  # the longest a request's answer waits before the table shows it
@@ -111,14 +112,14 @@ class SendController(QObject):
 
         def add(menu: Any, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             action = QAction(text, self.window)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
+            if shortcut:  # a name in gui.shortcuts, where every key of the window is listed
+                action.setShortcuts(shortcuts.keys(shortcut))
             action.triggered.connect(lambda _=False: slot())
             if menu is not None:
                 menu.addAction(action)
             return action
 
-        self.preferences_action = add(edit, "Preferences…", self.open_preferences, "Ctrl+,")
+        self.preferences_action = add(edit, "Preferences…", self.open_preferences, "preferences")
         if campaign is not None:
             campaign.addSeparator()
         self.resubmit_action = add(campaign, "Resubmit selected rejected rows", self.resubmit_selected_rejected)
@@ -129,8 +130,8 @@ class SendController(QObject):
         self.continue_action = add(campaign, "Continue an interrupted send", self.send)
         if campaign is not None:
             campaign.addSeparator()
-        self.export_action = add(campaign, "Export results…", self.export_results, "Ctrl+Shift+E")
-        self.history_action = add(campaign, "History of this list…", self.show_history, "Ctrl+H")
+        self.export_action = add(campaign, "Export results…", self.export_results, "export_results")
+        self.history_action = add(campaign, "History of this list…", self.show_history, "history")
         self.legend_action = add(view, "Status colours", self.show_legend)
         self._legend: StatusLegend | None = None
 

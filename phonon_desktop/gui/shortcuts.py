@@ -36,6 +36,9 @@ SHORTCUTS: dict[str, list[StandardKey | str]] = {
     "save_mapping": ["Ctrl+Shift+M"],
     "reload": [StandardKey.Refresh],  # F5
     "help_keys": [StandardKey.HelpContents],  # F1
+    "preferences": ["Ctrl+,"],
+    "export_results": ["Ctrl+Shift+E"],
+    "history": ["Ctrl+H"],
 }
 
 

@@ -38,6 +38,7 @@ class FilterBar(QWidget):
         self.text = QLineEdit()
         self.text.setPlaceholderText("any text (filters as you type)")
         self.text.setClearButtonEnabled(True)
+        self.text.setAccessibleName("Show rows containing this text")
         text_label.setBuddy(self.text)
         self.count_label = QLabel()
         self.show_all_button = QPushButton("Show all rows")

@@ -56,6 +56,7 @@ class MappingPanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls; they scroll into sight
         inner = QWidget()
         lay = QVBoxLayout(inner)
         lay.setContentsMargins(0, 0, 6, 0)
@@ -102,6 +103,9 @@ class MappingPanel(QWidget):
         self.keys.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.keys.verticalHeader().hide()
         self.keys.setAccessibleName("Flow variables")
+        # Tab leaves the table (arrow keys move between its cells), so the keyboard reaches
+        # each variable's column choice and the buttons below.
+        self.keys.setTabKeyNavigation(False)
         self.keys.setMinimumHeight(110)
         kl.addWidget(self.keys)
         krow = QHBoxLayout()
@@ -157,6 +161,27 @@ class MappingPanel(QWidget):
         self.add_key.clicked.connect(lambda: self._add_key_row("", ""))
         self.remove_key.clicked.connect(self._on_remove_key)
         self.keys.itemChanged.connect(lambda _item: self._changed())
+        self.chain_tabs()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The panel's controls in Tab order: top to bottom, as the operator reads them."""
+        chain: list[QWidget] = [self.numbers, self.add_number, self.up_button, self.down_button,
+                                self.remove_number, self.client_id]
+        chain += self.start.focus_chain()
+        chain.append(self.keys)
+        for r in range(self.keys.rowCount()):
+            combo = self.keys.cellWidget(r, 1)
+            if combo is not None:
+                chain.append(combo)
+        chain += [self.add_key, self.remove_key, self.summary, self.preview_button, self.test_call_button,
+                  self.send_button]
+        return chain
+
+    def chain_tabs(self) -> None:
+        """Set the Tab order (again after variables are added or removed)."""
+        chain = self.focus_chain()
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     # ----- filling from a sheet and a mapping -----------------------------------------------
     def set_headers(self, headers: list[str]) -> None:
@@ -280,6 +305,7 @@ class MappingPanel(QWidget):
         combo.currentIndexChanged.connect(lambda _i: self._changed())
         self.keys.setCellWidget(r, 1, combo)
         self.keys.blockSignals(False)
+        self.chain_tabs()
         if not name and not self._filling:
             self.keys.setCurrentCell(r, 0)
             self.keys.editItem(self.keys.item(r, 0))

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -128,6 +128,11 @@ class StartTimeBox(QWidget):
         self.column.currentIndexChanged.connect(lambda _i: self._changed())
         self._refresh()
 
+    def focus_chain(self) -> list[QWidget]:
+        """The start choices, then the controls of the chosen one, in Tab order."""
+        return [self.now_radio, self.at_radio, self.waves_radio, self.column_radio, self.when,
+                self.wave_calls, self.wave_minutes, self.column]
+
     # ----- values -----------------------------------------------------------------------
     def _default_start(self) -> datetime:
         """The next whole half hour in calling hours, in the campaign's zone."""
@@ -237,6 +242,10 @@ class StartTimeBox(QWidget):
 
     def _refresh(self) -> None:
         kind = self.kind()
+        # The choices are one stop for Tab (arrow keys change the choice): the chosen one.
+        checked = self.group.checkedButton()
+        for b in self.group.buttons():
+            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus if b is checked else Qt.FocusPolicy.ClickFocus)
         timed = kind in ("at", "spread")
         self.when.setVisible(timed)
         self.zone_caption.setVisible(timed)
