@@ -52,6 +52,40 @@ from phonon_desktop.sheets.model import Sheet
 OPEN_FILTER = "Contact lists (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
 PAGE_EMPTY, PAGE_LOADING, PAGE_TABLE = 0, 1, 2
+# Shown statuses of rows that Send leaves alone: accepted (in this window or earlier), on their
+# way, sent without an answer (held until checked), rejected (sent again only by Resubmit).
+SEND_LEAVES = ("accepted", "skipped", "sending", "unconfirmed", "rejected")
+
+
+def plural_calls(n: int, word: str = "call") -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def send_label(sendable: int, left: dict[str, int]) -> tuple[str, str]:
+    """The Send button's words and tooltip: the calls a press would send now.
+
+    ``left`` counts the sendable rows by the status that keeps Send from sending them again.
+    """
+    waiting = sendable - sum(left.values())
+    if waiting == sendable:
+        return f"Send {plural_calls(sendable)}", "Send the ready rows"
+    reasons = []
+    accepted = left.get("accepted", 0) + left.get("skipped", 0)
+    if accepted:
+        reasons.append(f"{accepted:,} accepted (never sent twice)")
+    if left.get("sending"):
+        reasons.append(f"{left['sending']:,} on their way")
+    if left.get("unconfirmed"):
+        reasons.append(f"{left['unconfirmed']:,} unconfirmed (check the Phonon console, then Send selected "
+                       "unconfirmed rows again)")
+    if left.get("rejected"):
+        reasons.append(f"{left['rejected']:,} rejected (fix them, then Resubmit)")
+    tip = "Rows left alone: " + "; ".join(reasons) + "."
+    if waiting:
+        return f"Send {plural_calls(waiting, 'remaining call')}", f"Send the {plural_calls(waiting, 'row')} not sent yet. " + tip
+    if accepted == sendable:
+        return "All sendable rows are accepted", tip
+    return "Nothing left to send", tip
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +108,8 @@ class MainWindow(QMainWindow):
         self._mapping_note = ""  # said above the summary: where the mapping came from, open questions
         self._find_cache: tuple[str, int, list[np.ndarray]] | None = None
         self._edit_generation = 0
+        self._sending_busy = False  # set by sending: from Send pressed until the run has ended
+        self._send_left: dict[str, int] | None = None  # sendable rows Send leaves alone, by status
         self.menus: dict[str, QMenu] = {}
         self.actions: dict[str, QAction] = {}
         self.undo_stack = QUndoStack(self)
@@ -120,6 +156,11 @@ class MainWindow(QMainWindow):
 
     def add_status_widget(self, widget: QWidget) -> None:
         self.statusBar().addPermanentWidget(widget)
+
+    def set_sending_busy(self, busy: bool) -> None:
+        """While a send is prepared, confirmed or running, Send and Test call are off."""
+        self._sending_busy = busy
+        self._update_enabled()
 
     def set_rows_read_only(self, rows: np.ndarray | None) -> None:
         self.table_model.set_read_only_rows(rows)
@@ -369,6 +410,7 @@ class MainWindow(QMainWindow):
         self.header_row.valueChanged.connect(self._on_header_row_chosen)
         self.table.selectionModel().selectionChanged.connect(self._update_enabled)
         self.table_model.modelReset.connect(self._update_counts)
+        self.table_model.statuses_changed.connect(self._on_statuses_changed)
         self.table_model.layoutChanged.connect(self._update_counts)
 
     # ----- opening ------------------------------------------------------------------------------
@@ -442,6 +484,7 @@ class MainWindow(QMainWindow):
     def _set_sheet(self, sheet: Sheet) -> None:
         self._sheet = sheet
         self._plan = None
+        self._send_left = None
         self._find_cache = None
         self.table_model.set_sheet(sheet)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -611,6 +654,7 @@ class MainWindow(QMainWindow):
 
     def _set_plan(self, plan: Any) -> None:
         self._plan = plan
+        self._send_left = None
         self.table_model.set_plan(plan)
         if self.table_model.row_filter.active:
             self.table_model.set_filter(self.table_model.row_filter)
@@ -622,7 +666,6 @@ class MainWindow(QMainWindow):
         panel = self.mapping_panel
         if self._plan is None or levels is None:
             panel.summary.setText("Choose the phone number column to check the rows." if self._sheet else "")
-            panel.send_button.setText("Send")
             panel.start.set_call_count(0)
             self._update_enabled()
             return
@@ -630,9 +673,7 @@ class MainWindow(QMainWindow):
         warnings = int(np.count_nonzero(levels == 1))
         errors = int(np.count_nonzero(levels >= 2))
         panel.set_summary(ready, warnings, errors)
-        sendable = campaign_link.sendable_count(self._plan)
-        panel.send_button.setText(f"Send {sendable:,} call{'s' if sendable != 1 else ''}")
-        panel.start.set_call_count(sendable)
+        panel.start.set_call_count(campaign_link.sendable_count(self._plan))
         self._update_enabled()
 
     def _on_summary_clicked(self, part: str) -> None:
@@ -652,6 +693,7 @@ class MainWindow(QMainWindow):
                 self.replan()
                 return
             self.table_model.set_plan_rows(self._plan, rows)
+            self._send_left = None  # the edited rows may have become sendable, or stopped being
             self._update_summary()
             self.plan_changed.emit(self._plan)
 
@@ -937,15 +979,44 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] — {APP_NAME}{sandbox}" if name else f"{APP_NAME}{sandbox}")
         self.setWindowModified(not self.undo_stack.isClean())
 
+    def _on_statuses_changed(self) -> None:
+        self._send_left = None
+        if not self._sending_busy:  # while sending, counted once when the run ends
+            self._update_enabled()
+
+    def _sendable_left_alone(self) -> dict[str, int]:
+        """Sendable rows whose shown status keeps Send from sending them, by status (cached)."""
+        if self._send_left is None:
+            self._send_left = {}
+            if self._plan is not None:
+                shown = self.table_model.sent_statuses(np.asarray(self._plan.sendable_rows(), dtype=np.int64))
+                for status in SEND_LEAVES:
+                    n = int(np.count_nonzero(shown == status))
+                    if n:
+                        self._send_left[status] = n
+        return self._send_left
+
     def _update_enabled(self, *_: object) -> None:
-        has_plan = self._plan is not None
-        sendable = campaign_link.sendable_count(self._plan) if has_plan else 0
-        self.mapping_panel.send_button.setEnabled(sendable > 0)
-        self.mapping_panel.test_call_button.setEnabled(sendable > 0)
-        self.mapping_panel.preview_button.setEnabled(sendable > 0)
-        for name in ("send", "test_call", "preview"):
+        """The one place that says what Send, Test call and Preview offer."""
+        panel = self.mapping_panel
+        sendable = campaign_link.sendable_count(self._plan) if self._plan is not None else 0
+        busy = self._sending_busy
+        if self._plan is None:
+            panel.send_button.setText("Send")
+            panel.send_button.setToolTip(f"Send the ready rows ({shortcuts.describe('send')})")
+        elif not busy:  # while sending, the words stay as they were when Send was pressed
+            text, tip = send_label(sendable, self._sendable_left_alone())
+            panel.send_button.setText(text)
+            panel.send_button.setToolTip(f"{tip} ({shortcuts.describe('send')})")
+        # Send stays pressable when nothing is left: a press then says, in the banner, why
+        # nothing was sent (already accepted, and when; rejected or unconfirmed rows held).
+        panel.send_button.setEnabled(sendable > 0 and not busy)
+        panel.test_call_button.setEnabled(sendable > 0 and not busy)
+        panel.preview_button.setEnabled(sendable > 0)
+        for name, on in (("send", sendable > 0 and not busy), ("test_call", sendable > 0 and not busy),
+                         ("preview", sendable > 0)):
             if name in self.actions:
-                self.actions[name].setEnabled(sendable > 0)
+                self.actions[name].setEnabled(on)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -510,10 +510,13 @@ class SendController(QObject):
         elif not busy and self._frozen:
             gc.unfreeze()
             self._frozen = False
-        for name in ("send_button", "test_call_button"):
-            button = getattr(self.window, name, None)
-            if button is not None:
-                button.setEnabled(not busy)
+        if hasattr(self.window, "set_sending_busy"):
+            self.window.set_sending_busy(busy)  # the window decides what Send offers
+        else:
+            for name in ("send_button", "test_call_button"):
+                button = getattr(self.window, name, None)
+                if button is not None:
+                    button.setEnabled(not busy)
         for action in (self.resubmit_action, self.resubmit_all_action, self.resubmit_unconfirmed_action,
                        self.continue_action, self.preferences_action):
             action.setEnabled(not busy)

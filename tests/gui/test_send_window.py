@@ -157,6 +157,62 @@ def test_sandbox_send_colours_rows_batch_by_batch_without_confirmation(qtbot, tm
     assert desk.window.send_button.isEnabled()
 
 
+def label_count(text: str) -> int:
+    """The number in "Send 7 remaining calls" / "Send 37 calls"."""
+    return int(text.split()[1].replace(",", ""))
+
+
+def not_accepted(desk) -> int:
+    sendable = np.asarray(desk.window.current_plan().sendable_rows(), dtype=np.int64)
+    return int(np.count_nonzero(~np.isin(desk.statuses()[sendable], ["accepted", "skipped"])))
+
+
+def test_send_button_counts_only_the_calls_a_press_would_send(qtbot, tmp_path, box):
+    from phonon_desktop.gui.app import sample_list_path
+
+    desk = Desk(qtbot, tmp_path, sandbox=box)
+    desk.open(str(sample_list_path()))
+    button = desk.window.send_button
+    sendable = len(desk.window.current_plan().sendable_rows())
+    assert button.text() == f"Send {sendable} calls" and button.isEnabled()
+
+    # The whole request is rejected: nothing is left that Send would send (Resubmit would).
+    box.inject("code:205")
+    desk.send()
+    assert int((desk.statuses() == "rejected").sum()) == sendable
+    assert button.text() == "Nothing left to send"
+    assert "rejected" in button.toolTip()
+    before = len(box.received)
+    desk.send()  # a press sends nothing and says why
+    assert len(box.received) == before
+    assert "Nothing to send" in desk.window.banner.text_label.text()
+
+    desk.controller.resubmit_all_rejected()
+    desk.idle()
+    assert button.text() == "All sendable rows are accepted"
+    assert not_accepted(desk) == 0
+
+    # The operator fixes two rows that had errors: Send offers exactly those two.
+    model = desk.model
+    mobile = model.FIRST_DATA_COLUMN + list(desk.window.current_sheet().headers).index("Mobile")
+    fixed = [r for r in np.flatnonzero(desk.window.current_plan().levels >= 2).tolist()
+             if not desk.window.current_sheet().data.iloc[r, mobile - model.FIRST_DATA_COLUMN]][:1]
+    fixed.append(3)  # "981234567": a digit short
+    for row, number in zip(fixed, ["9812999001", "9812345671"]):
+        model.setData(model.index(model.view_row(row), mobile), number)
+    qtbot.waitUntil(lambda: set(fixed) <= set(np.asarray(desk.window.current_plan().sendable_rows()).tolist()),
+                    timeout=10_000)
+    qtbot.waitUntil(lambda: button.text() == "Send 2 remaining calls", timeout=5_000)
+    assert label_count(button.text()) == not_accepted(desk) == 2
+
+    before = len(box.received)
+    desk.send()
+    assert len(box.received) == before + 1
+    assert sorted(c["client-identifier"] for c in box.received[-1].calls) == sorted(
+        str(desk.window.current_sheet().data.iloc[r, 0]) for r in fixed)
+    assert button.text() == "All sendable rows are accepted"
+
+
 def test_send_asks_a_plain_confirmation_and_keeps_the_secret_out_of_files_and_logs(
     qtbot, tmp_path, box, monkeypatch, caplog
 ):

@@ -39,6 +39,7 @@ class SheetTableModel(QAbstractTableModel):
     # The operator typed into a cell: (sheet row, sheet column index, new text). The window
     # turns it into an undoable edit; the model itself never changes a cell on its own.
     edit_requested = Signal(int, int, str)
+    statuses_changed = Signal()  # after set_statuses or clear_statuses
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -147,12 +148,22 @@ class SheetTableModel(QAbstractTableModel):
                 else:
                     self._sent_tips.pop(r, None)
         self._emit_rows_changed(rows)
+        self.statuses_changed.emit()
 
     def clear_statuses(self) -> None:
         """Forget sending statuses: the Status column shows validation again."""
         self._sent[:] = None
         self._sent_tips = {}
         self._emit_column_changed(self.STATUS_COLUMN)
+        self.statuses_changed.emit()
+
+    def sent_statuses(self, rows: np.ndarray) -> np.ndarray:
+        """The sending status shown for these sheet rows (None where nothing was sent)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.full(len(rows), None, dtype=object)
+        inside = (rows >= 0) & (rows < len(self._sent))  # a plan a moment older than the list
+        out[inside] = self._sent[rows[inside]]
+        return out
 
     def statuses(self) -> np.ndarray:
         """The status shown for every sheet row (object array of status words)."""
