@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from phonon_desktop import APP_NAME
-from phonon_desktop.gui import campaign_link, icons, shortcuts, user_files
+from phonon_desktop.gui import campaign_link, icons, shortcuts, sizes, user_files
 from phonon_desktop.gui.models.row_order import RowFilter, rows_containing
 from phonon_desktop.gui.models.sheet_model import SheetTableModel
 from phonon_desktop.gui.undo_commands import DeleteRows, EditCells
@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         self.loading_label = QLabel("Opening…")
         self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.progress = QProgressBar()
-        self.progress.setMaximumWidth(520)
+        self.progress.setMaximumWidth(sizes.chars(self.progress, 75))
         self.progress.setTextVisible(True)
         self.cancel_load_button = QPushButton(icons.icon("cancel"), "Cancel")
         ll.addWidget(self.loading_label)
@@ -263,7 +263,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.mapping_panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 380])
+        panel_width = max(self.mapping_panel.minimumSizeHint().width(), sizes.chars(self.mapping_panel, 54))
+        self.splitter.setSizes([max(self.width() - panel_width, 1), panel_width])
         self.pages.addWidget(self.splitter)
 
         self.status_label = QLabel()

@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from phonon_desktop.gui import sizes
+
 
 def duration_words(seconds: float | None) -> str:
     if seconds is None:
@@ -30,7 +32,7 @@ class SendProgress(QWidget):
         self.text = QLabel()
         self.text.setObjectName("send_progress_text")
         self.bar = QProgressBar()
-        self.bar.setMaximumWidth(180)
+        self.bar.setMaximumWidth(sizes.chars(self.bar, 24))
         self.bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop after the request on its way (it is never cut in half)")

@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QWidget
 
+from phonon_desktop.gui import sizes
+
 
 @dataclass(frozen=True)
 class StatusLook:
@@ -157,7 +159,7 @@ class StatusLegend(QWidget):
             pal = name.palette()
             pal.setColor(QPalette.ColorRole.Window, colour)
             name.setPalette(pal)
-            name.setMinimumWidth(130)
+            name.setMinimumWidth(sizes.chars(name, 16))
             icon_label = QLabel()
             icon_label.setPixmap(icon.pixmap(16, 16))
             meaning = QLabel(LOOKS[key].meaning)

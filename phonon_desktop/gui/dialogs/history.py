@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from phonon_desktop.gui.status_style import canonical, status_style
+from phonon_desktop.gui import sizes
 
 COUNT_COLUMNS = ("accepted", "rejected", "unconfirmed", "not_sent")
 HEADERS = ["When", "Flow", "Version", "Accepted", "Rejected", "Unconfirmed", "Not sent", "Requests"]
@@ -95,7 +96,7 @@ class HistoryDialog(QDialog):
         self.request_ids = QPlainTextEdit()
         self.request_ids.setReadOnly(True)
         self.request_ids.setPlaceholderText("Choose a campaign to see its request ids.")
-        self.request_ids.setMaximumHeight(120)
+        self.request_ids.setMaximumHeight(sizes.lines(self.request_ids, 5, 1))
         self.table.itemSelectionChanged.connect(self._show_requests)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -108,7 +109,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(QLabel("Request ids of the chosen campaign:"))
         layout.addWidget(self.request_ids)
         layout.addWidget(buttons)
-        self.resize(760, 420)
+        self.resize(sizes.chars(self, 110), sizes.lines(self, 22))
         if self.campaigns:
             self.table.selectRow(0)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 
 from phonon_desktop.gui.workers.task import LatestOnly
 from phonon_desktop.kairos.protocol import MAX_BODY_BYTES, MAX_CALLS_PER_REQUEST, build_body, envelope
+from phonon_desktop.gui import sizes
 
 PLACEHOLDER_FLOW = "FLOWID00"  # the real flow id is chosen when sending; same length, same size
 
@@ -49,7 +50,7 @@ class PreviewDialog(QDialog):
     def __init__(self, plan: Any, sheet: Any, mapping: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preview of what will be sent")
-        self.resize(720, 620)
+        self.resize(sizes.chars(self, 104), sizes.lines(self, 32))
         api_version, flow_id, secret = (self.flow_choice or (lambda: ("1.0", PLACEHOLDER_FLOW, None)))()
         lay = QVBoxLayout(self)
         intro = QLabel(

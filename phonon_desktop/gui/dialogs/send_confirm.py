@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phonon_desktop.gui import sizes
+
 INDIA = timezone(timedelta(hours=5, minutes=30))
 
 
@@ -125,7 +127,7 @@ class SendConfirmDialog(QDialog):
         layout.addWidget(self.text)
         layout.addWidget(self.detail)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(sizes.chars(self, 66))
 
 
 class UnconfirmedResubmitDialog(QDialog):

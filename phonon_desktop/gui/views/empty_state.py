@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from phonon_desktop.gui import icons, shortcuts
+from phonon_desktop.gui import icons, shortcuts, sizes
 
 
 class EmptyState(QWidget):
@@ -38,8 +38,8 @@ class EmptyState(QWidget):
         self.recent_label = QLabel("Recent lists")
         self.recent = QListWidget()
         self.recent.setAccessibleName("Recent lists")
-        self.recent.setMaximumWidth(560)
-        self.recent.setMaximumHeight(180)
+        self.recent.setMaximumWidth(sizes.chars(self.recent, 80))
+        self.recent.setMaximumHeight(sizes.lines(self.recent, 8, 1))
         self.recent.itemActivated.connect(lambda item: self.recent_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         for w in (title, hint):
             lay.addWidget(w)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from phonon_desktop.gui import sizes
 from phonon_desktop.gui.models.row_order import RowFilter
 
 # (label, problems_only, statuses)
@@ -43,8 +44,10 @@ class FilterBar(QWidget):
         self.count_label = QLabel()
         self.show_all_button = QPushButton("Show all rows")
         self.show_all_button.hide()
-        for w in (show, self.choice, text_label, self.text):
+        self.text.setMinimumWidth(sizes.text_width(self.text, self.text.placeholderText()))
+        for w in (show, self.choice, text_label):
             lay.addWidget(w)
+        lay.addWidget(self.text, 2)
         lay.addWidget(self.count_label, 1)
         lay.addWidget(self.show_all_button)
         # Filtering a million rows takes a moment: wait until typing pauses.

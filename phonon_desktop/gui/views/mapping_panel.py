@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from phonon_desktop.gui import icons, shortcuts
+from phonon_desktop.gui import icons, shortcuts, sizes
 from phonon_desktop.gui.views.start_time_box import StartTimeBox
 
 GENERATE_ID = "Generate one per row"
@@ -57,10 +57,13 @@ class MappingPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls; they scroll into sight
+        # Never cut on the right: the panel is at least as wide as its controls (see minimumSizeHint).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         lay = QVBoxLayout(inner)
         lay.setContentsMargins(0, 0, 6, 0)
         scroll.setWidget(inner)
+        self._scroll, self._inner = scroll, inner
         outer.addWidget(scroll, 1)
 
         # Numbers: main first, then alternates, dialled in this order.
@@ -69,7 +72,7 @@ class MappingPanel(QWidget):
         self.numbers = QListWidget()
         self.numbers.setAccessibleName("Phone number columns, in dialling order")
         self.numbers.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.numbers.setMaximumHeight(88)
+        self.numbers.setMaximumHeight(sizes.lines(self.numbers, 4, 1))  # four columns in sight
         nl.addWidget(self.numbers)
         nrow = QHBoxLayout()
         self.add_number = QComboBox()
@@ -106,7 +109,11 @@ class MappingPanel(QWidget):
         # Tab leaves the table (arrow keys move between its cells), so the keyboard reaches
         # each variable's column choice and the buttons below.
         self.keys.setTabKeyNavigation(False)
-        self.keys.setMinimumHeight(110)
+        # Rows as tall as the column choosers they hold, and three of them in sight.
+        row = max(QComboBox().sizeHint().height(), self.keys.fontMetrics().lineSpacing()) + 2
+        self.keys.verticalHeader().setDefaultSectionSize(row)
+        self.keys.setMinimumHeight(self.keys.horizontalHeader().sizeHint().height() + 3 * row
+                                   + 2 * self.keys.frameWidth())
         kl.addWidget(self.keys)
         krow = QHBoxLayout()
         self.add_key = QPushButton("Add variable")
@@ -142,7 +149,7 @@ class MappingPanel(QWidget):
         font = self.send_button.font()
         font.setBold(True)
         self.send_button.setFont(font)
-        self.send_button.setMinimumHeight(34)
+        self.send_button.setMinimumHeight(sizes.lines(self.send_button, 1, 1))
         outer.addWidget(self.send_button)
         self.preview_button.clicked.connect(self.preview_requested)
 
@@ -182,6 +189,14 @@ class MappingPanel(QWidget):
         chain = self.focus_chain()
         for before, after in zip(chain, chain[1:]):
             QWidget.setTabOrder(before, after)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        """As wide as the controls inside the scrolling part (at this font), plus its scroll bar."""
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        width = (self._inner.minimumSizeHint().width() + self._scroll.verticalScrollBar().sizeHint().width()
+                 + margins.left() + margins.right())
+        return QSize(max(hint.width(), width), hint.height())
 
     # ----- filling from a sheet and a mapping -----------------------------------------------
     def set_headers(self, headers: list[str]) -> None:
