@@ -622,8 +622,8 @@ class Journal:
                 "INSERT INTO sends(id, request_pk, row_index, base_id, client_id, signature, attempt) "
                 "VALUES (?,?,?,?,?,?,?)",
                 [
-                    (first + i, request_pk, e.row, e.base_client_id, e.client_id, e.signature, e.attempt)
-                    for i, e in enumerate(entries)
+                    (send_id, request_pk, row, base_id, client_id, signature, attempt)
+                    for send_id, (row, base_id, client_id, signature, _, attempt) in enumerate(entries, first)
                 ],
             )
         return request_pk, list(range(first, first + len(entries)))
@@ -695,9 +695,14 @@ class Journal:
             if not rows:
                 return
             first_id, status0, code0, message0, _ = rows[0]
-            uniform = all(
-                r[1] is status0 and r[2] == code0 and r[3] == message0 and r[0] == first_id + i
-                for i, r in enumerate(rows)
+            n = len(rows)
+            send_ids, statuses, codes, messages, _ = zip(*rows)
+            # Column by column: the count of equal values runs without a Python step per row.
+            uniform = (
+                send_ids == tuple(range(first_id, first_id + n))
+                and statuses.count(status0) == n  # RowStatus members: equal only to themselves
+                and codes.count(code0) == n
+                and messages.count(message0) == n
             )
             if uniform:
                 # The usual case: one outcome for the whole request, one statement.

@@ -109,9 +109,12 @@ class CampaignSummary:
     request_ids: list[str]
 
 
-@dataclass(frozen=True)
-class SendEntry:
-    """One row inside a request about to leave."""
+class SendEntry(NamedTuple):
+    """One row inside a request about to leave.
+
+    A tuple rather than a dataclass: 500 are made before every request, and a tuple is
+    made (and read back into the journal's rows) several times faster.
+    """
 
     row: int
     base_client_id: str

@@ -18,6 +18,7 @@ What the loop does with each answer (see ``_settle``):
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import logging
@@ -126,6 +127,9 @@ class SubmissionLocked(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+_new_entry = functools.partial(tuple.__new__, SendEntry)  # SendEntry from one (row, ..., attempt) tuple
 
 
 def _ids_are_generated(plan: Any) -> bool:
@@ -267,18 +271,20 @@ class Submission:
         positions = self._positions[r.start : r.stop].tolist()
         rows = self._rows
         row_list = rows.rows[self._positions[r.start : r.stop]].tolist()
-        base_ids = rows.base_ids
-        return [
-            SendEntry(row, base_ids[p], cid, sig, call.decode("utf-8"), attempt)
-            for row, p, cid, sig, call, attempt in zip(
-                row_list,
-                positions,
-                self._sent_ids[r.start : r.stop],
-                rows.signatures(positions),
-                self._calls[r.start : r.stop],
-                self._attempts[r.start : r.stop],
+        # Made column by column without a Python-level call per row.
+        return list(
+            map(
+                _new_entry,
+                zip(
+                    row_list,
+                    map(rows.base_ids.__getitem__, positions),
+                    self._sent_ids[r.start : r.stop],
+                    rows.signatures(positions),
+                    map(bytes.decode, self._calls[r.start : r.stop]),
+                    self._attempts[r.start : r.stop],
+                ),
             )
-        ]
+        )
 
     def release(self) -> None:
         """Give up the send lock (run() does this itself when it ends)."""
@@ -332,7 +338,7 @@ class Submission:
                 if limiter is not None and not limiter.acquire(len(rows), cancel):
                     break
                 result = self._send_batch(index, rows)
-                accepted += sum(s is RowStatus.ACCEPTED for s in result.statuses)
+                accepted += result.statuses.count(RowStatus.ACCEPTED)
                 result.accepted_so_far = accepted
                 done = index + 1
                 yield result
@@ -394,7 +400,7 @@ class Submission:
         )
         result = BatchResult(
             rows=rows,
-            client_ids=[e.client_id for e in entries],
+            client_ids=self._sent_ids[r.start : r.stop],  # each entry's client_id, as sent
             statuses=statuses,
             codes=codes,
             messages=messages,
@@ -536,16 +542,26 @@ class Submission:
         return result
 
     def _remember(self, result: BatchResult) -> None:
-        for i, row in enumerate(result.rows.tolist()):
-            self.outcomes[row] = {
-                "status": result.statuses[i],
-                "code": result.codes[i],
-                "message": result.messages[i],
-                "request_id": result.request_id,
-                "phonon_uuid": result.phonon_uuids[i],
-                "client_id": result.client_ids[i],
-                "sent_at": result.sent_at,
-            }
+        request_id, sent_at = result.request_id, result.sent_at
+        self.outcomes.update(
+            zip(
+                result.rows.tolist(),
+                [
+                    {
+                        "status": status,
+                        "code": code,
+                        "message": message,
+                        "request_id": request_id,
+                        "phonon_uuid": uuid,
+                        "client_id": client_id,
+                        "sent_at": sent_at,
+                    }
+                    for status, code, message, uuid, client_id in zip(
+                        result.statuses, result.codes, result.messages, result.phonon_uuids, result.client_ids
+                    )
+                ],
+            )
+        )
 
 
 @contextmanager
