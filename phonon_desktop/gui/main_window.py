@@ -364,10 +364,9 @@ class MainWindow(QMainWindow):
         tb.addWidget(header_label)
         tb.addWidget(self.header_row)
         if self._sandbox is not None:
-            # Always in sight, unlike a banner that other messages replace or the operator closes.
-            spacer = QWidget()
-            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            tb.addWidget(spacer)
+            # Always in sight, unlike a banner that other messages replace or the operator closes;
+            # in the menu bar's corner, which (unlike the toolbar) never folds it away when large
+            # text makes the toolbar too long for the window.
             self.sandbox_badge = QLabel(" SANDBOX · practice server · nobody is called ")
             self.sandbox_badge.setObjectName("sandboxBadge")
             self.sandbox_badge.setToolTip(
@@ -378,7 +377,7 @@ class MainWindow(QMainWindow):
                 "#sandboxBadge { background: #6a1b9a; color: white; font-weight: bold; "
                 "border-radius: 4px; padding: 3px 6px; }"
             )
-            tb.addWidget(self.sandbox_badge)
+            self.menuBar().setCornerWidget(self.sandbox_badge, Qt.Corner.TopRightCorner)
 
     def _connect(self) -> None:
         self.empty_state.open_requested.connect(self.choose_file)
