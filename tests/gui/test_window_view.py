@@ -114,7 +114,9 @@ def test_a_200k_row_list_loads_in_the_background_while_the_window_keeps_ticking(
     heartbeat.stop()
     assert window.table_model.rowCount() == n
     assert len(progress) >= 2 and progress[-1] > progress[0]  # the bar moved
-    assert ticks_while_loading > 5  # the event loop kept running during the read
+    # The event loop kept running during the read: a read on the GUI thread would leave at
+    # most one tick (the timer fires only from the loop). More would measure the machine's load.
+    assert ticks_while_loading >= 2
     assert window.mapping_panel.send_button.text() == f"Send {n:,} calls"
 
 
