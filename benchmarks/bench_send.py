@@ -73,7 +73,8 @@ def make_plan(n: int, seed: int):
 def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int]:
     """(prepare seconds, program seconds, bare seconds, requests) for one round on fresh rows."""
     plan = make_plan(requests_count * 500, seed=seed)
-    with tempfile.TemporaryDirectory() as folder, Sandbox() as sandbox:
+    # The server keeps every body (it blanks old ones by default): the baseline re-posts them.
+    with tempfile.TemporaryDirectory() as folder, Sandbox(keep_bodies=requests_count + 1) as sandbox:
         target = FlowTarget(DEMO_FLOW_ID, DEMO_SECURITY_ID, sandbox.url, "1.0", "realtime", None)
         with Journal(Path(folder) / "journal.sqlite3") as journal:
             t0 = time.perf_counter()
@@ -85,6 +86,7 @@ def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int]
             program = time.perf_counter() - t0
         assert results[-1].accepted_so_far == requests_count * 500
         bodies = [r.body for r in sandbox.received]
+        assert len(bodies) == requests_count and all(bodies), "the baseline must post the very same bytes"
         sandbox.forget()
         session = requests.Session()
         t0 = time.perf_counter()

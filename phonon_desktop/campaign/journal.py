@@ -56,7 +56,7 @@ __all__ = [
     "sheet_fingerprint",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: answers apart from requests (version 1 kept them in requests)
 # A lock whose holder has not written a heartbeat for this long is taken to be left behind
 # by a program that stopped without cleaning up (a lost network drive, a frozen laptop).
 STALE_LOCK_SECONDS = 10 * 60
@@ -118,6 +118,33 @@ CREATE TABLE IF NOT EXISTS sends(
     code INTEGER,
     message TEXT,  -- NULL: the request's explanation applies
     phonon_uuid TEXT);
+-- A request's answer, apart from its ~100 KB of calls: writing the answer then rewrites a
+-- small row, not the request's. Journals of version 1 kept answers in requests' own columns;
+-- requests_answered reads either.
+CREATE TABLE IF NOT EXISTS answers(
+    request_pk INTEGER PRIMARY KEY,
+    outcome_at TEXT NOT NULL,
+    outcome TEXT,
+    http_status INTEGER,
+    code INTEGER,
+    message TEXT,
+    request_id TEXT,
+    explanation TEXT,
+    uuids TEXT);
+CREATE VIEW IF NOT EXISTS requests_answered AS
+    SELECT r.id AS id, r.campaign_id AS campaign_id, r.batch_index AS batch_index, r.try_number AS try_number,
+        r.retry_of AS retry_of, r.body_sha256 AS body_sha256, r.body_bytes AS body_bytes,
+        r.call_count AS call_count, r.url AS url, r.intent_at AS intent_at,
+        r.first_send AS first_send, r.last_send AS last_send,
+        COALESCE(a.outcome_at, r.outcome_at) AS outcome_at,
+        COALESCE(a.outcome, r.outcome) AS outcome,
+        COALESCE(a.http_status, r.http_status) AS http_status,
+        COALESCE(a.code, r.code) AS code,
+        COALESCE(a.message, r.message) AS message,
+        COALESCE(a.request_id, r.request_id) AS request_id,
+        COALESCE(a.explanation, r.explanation) AS explanation,
+        COALESCE(a.uuids, r.uuids) AS uuids
+    FROM requests r LEFT JOIN answers a ON a.request_pk = r.id;
 -- No secondary index on sends: each request appends its rows at the end of the table
 -- (cheap, it happens before every request); look-ups by flow scan it once per send.
 """
@@ -303,7 +330,7 @@ class Journal:
             for state in self.row_states(cid).values():
                 counts[state.status.value] = counts.get(state.status.value, 0) + 1
             reqs = self._query(
-                "SELECT request_id, intent_at FROM requests WHERE campaign_id=? ORDER BY id", (cid,)
+                "SELECT request_id, intent_at FROM requests_answered WHERE campaign_id=? ORDER BY id", (cid,)
             )
             out.append(
                 CampaignSummary(
@@ -325,7 +352,7 @@ class Journal:
         "SELECT s.id, s.row_index, s.client_id, s.base_id, s.status, s.code, COALESCE(s.message, r.explanation), "
         "r.request_id, "
         "s.phonon_uuid, r.intent_at, s.attempt, r.campaign_id, s.signature, r.uuids FROM sends s "
-        "JOIN requests r ON r.id = s.request_pk JOIN campaigns c ON c.id = r.campaign_id "
+        "JOIN requests_answered r ON r.id = s.request_pk JOIN campaigns c ON c.id = r.campaign_id "
     )
 
     @staticmethod
@@ -484,7 +511,7 @@ class Journal:
             requests = {
                 pk: (request_id, at, explanation)
                 for pk, request_id, at, explanation in db.execute(
-                    "SELECT r.id, r.request_id, r.intent_at, r.explanation FROM requests r "
+                    "SELECT r.id, r.request_id, r.intent_at, r.explanation FROM requests_answered r "
                     "JOIN campaigns c ON c.id = r.campaign_id WHERE c.flow_id=?",
                     (flow_id,),
                 )
@@ -687,8 +714,8 @@ class Journal:
         with self._tx("recording an answer") as db:
             uuids = {str(sid): u for sid, _, _, _, u in rows if u}
             db.execute(
-                "UPDATE requests SET outcome_at=?, outcome=?, http_status=?, code=?, message=?, request_id=?, "
-                "explanation=?, uuids=? WHERE id=?",
+                "INSERT OR REPLACE INTO answers(outcome_at, outcome, http_status, code, message, request_id, "
+                "explanation, uuids, request_pk) VALUES (?,?,?,?,?,?,?,?,?)",
                 (now_text(), outcome, http_status, code, message, request_id, explanation,
                  json.dumps(uuids) if uuids else None, request_pk),
             )
@@ -730,7 +757,7 @@ class Journal:
         changed = 0
         with self._tx("recovering after an interrupted send") as db:
             found = db.execute(
-                f"SELECT r.id, r.intent_at, r.first_send, r.last_send FROM requests r WHERE {where}", params
+                f"SELECT r.id, r.intent_at, r.first_send, r.last_send FROM requests_answered r WHERE {where}", params
             ).fetchall()
             for pk, at, first, last in found:
                 note = (
@@ -738,8 +765,9 @@ class Journal:
                     "reached Phonon: check the Phonon console before sending these rows again."
                 )
                 db.execute(
-                    "UPDATE requests SET outcome_at=?, outcome='interrupted', explanation=? WHERE id=?",
-                    (now_text(), note, pk),
+                    "INSERT OR REPLACE INTO answers(request_pk, outcome_at, outcome, explanation) "
+                    "VALUES (?,?,'interrupted',?)",
+                    (pk, now_text(), note),
                 )
                 cur = db.execute(
                     "UPDATE sends SET status=?, message=NULL WHERE id BETWEEN ? AND ? AND request_pk=? AND status=?",
@@ -797,7 +825,7 @@ class Journal:
             "outcome_at, outcome, http_status, code, message, request_id, explanation"
         )
         names = [c.strip() for c in cols.split(",")]
-        for rec in self._query(f"SELECT {cols} FROM requests WHERE campaign_id=? ORDER BY id", (campaign_id,)):
+        for rec in self._query(f"SELECT {cols} FROM requests_answered WHERE campaign_id=? ORDER BY id", (campaign_id,)):
             yield dict(zip(names, rec))
 
     def intent_time(self, request_pk: int) -> str | None:

@@ -221,3 +221,41 @@ def test_earlier_sends_of_thousands_of_rows_are_found_for_their_flow_only(tmp_pa
     with Journal(tmp_path / "j.sqlite3") as j:
         assert j.last_attempts(FLOW, ["C1", "C1100", "C2100", "nobody"]) == {"C1": 1, "C1100": 2}
         assert j.last_attempts(FLOW)["C1100"] == 2 and "C2100" not in j.last_attempts(FLOW)
+
+
+def _as_first_version(path) -> None:
+    """Rewrite a journal as the first version stored it: answers in the requests' own columns."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE requests SET (outcome_at, outcome, http_status, code, message, request_id, explanation, uuids) = "
+            "(SELECT outcome_at, outcome, http_status, code, message, request_id, explanation, uuids "
+            "FROM answers WHERE request_pk = requests.id)"
+        )
+        db.execute("DROP VIEW requests_answered")
+        db.execute("DROP TABLE answers")
+        db.execute("PRAGMA user_version = 1")
+
+
+def test_a_journal_from_the_first_version_still_knows_what_was_sent(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    plan = SimplePlan(contact_sheet(6))
+    with Journal(path) as j:
+        sub = Submission.prepare(plan, target(), j, rows=[0, 1, 2])
+        list(sub.run(ScriptedClient(), None))
+        before = j.row_states(sub.campaign.id)
+        c = j.campaign_for("fp", {}, FLOW, "realtime", "1.0")
+        j.record_intent(c, 0, "c" * 64, 10, "u", entries(2, start=900))  # ... and that program died here
+    _as_first_version(path)
+    with Journal(path) as j:
+        assert j._db.execute("PRAGMA user_version").fetchone()[0] == 2
+        again = Submission.prepare(plan, target(), j)
+        assert again.total_calls == 3 and len(again.skipped) == 3  # accepted rows are not sent again
+        list(again.run(ScriptedClient(), None))
+        states = j.row_states(sub.campaign.id)
+        for cid, state in before.items():
+            assert (states[cid].status, states[cid].request_id, states[cid].phonon_uuid) == (
+                RowStatus.ACCEPTED, state.request_id, state.phonon_uuid)
+        assert sum(s.status is RowStatus.ACCEPTED for s in states.values()) == 6
+        # The first version's interrupted request became unconfirmed when the send began.
+        assert {s.status for s in j.row_states(c.id).values()} == {RowStatus.UNCONFIRMED}
+        assert j.recover() == 0
