@@ -15,7 +15,9 @@ Usage: python benchmarks/bench_send.py [REQUESTS] [--prepare-only] [--prepare-ro
    and fsynced for each request, answer interpreted). Then the server forgets everything and
    the very same request bytes are posted again with a bare ``requests.Session().post`` in the
    same run: the baseline. Five rounds on fresh rows; the median round is printed: both
-   times per request and the difference (target <= 5 ms).
+   times per request and the difference (target <= 5 ms); and, inside the program, the time
+   in the client's post (which also reads the answer) against everything else, with the
+   journal's intent and answer records apart.
 2. Rate limiter. A limit of 30,000 calls a minute over 2 minutes of a simulated clock (the
    server answers at once, the journal is real): the calls sent in the 2 minutes against the
    limit (target >= 97 %), and the most calls in any 60-second window (never above the limit).
@@ -70,8 +72,9 @@ def make_plan(n: int, seed: int):
     return plan
 
 
-def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int]:
-    """(prepare seconds, program seconds, bare seconds, requests) for one round on fresh rows."""
+def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int, dict[str, float]]:
+    """(prepare seconds, program seconds, bare seconds, requests, seconds inside the program
+    by part) for one round on fresh rows."""
     plan = make_plan(requests_count * 500, seed=seed)
     # The server keeps every body (it blanks old ones by default): the baseline re-posts them.
     with tempfile.TemporaryDirectory() as folder, Sandbox(keep_bodies=requests_count + 1) as sandbox:
@@ -81,6 +84,10 @@ def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int]
             sub = Submission.prepare(plan, target, journal)
             prepared = time.perf_counter() - t0
             client = Client(sandbox.url)
+            parts = {"HTTP post": 0.0, "journal intent": 0.0, "journal answer": 0.0}
+            _time_calls(client, "post", parts, "HTTP post")
+            _time_calls(journal, "record_intent", parts, "journal intent")
+            _time_calls(journal, "record_outcome", parts, "journal answer")
             t0 = time.perf_counter()
             results = list(sub.run(client, None))
             program = time.perf_counter() - t0
@@ -93,15 +100,35 @@ def one_round(requests_count: int, seed: int) -> tuple[float, float, float, int]
         for body in bodies:
             session.post(sandbox.url, data=body, headers={"Content-Type": "application/json"}, timeout=30).content
         bare = time.perf_counter() - t0
-    return prepared, program, bare, len(bodies)
+    return prepared, program, bare, len(bodies), parts
+
+
+def _time_calls(owner: object, name: str, parts: dict[str, float], part: str) -> None:
+    """Add the time spent in ``owner.name`` to ``parts[part]``."""
+    method = getattr(owner, name)
+
+    def timed(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            parts[part] += time.perf_counter() - t0
+
+    setattr(owner, name, timed)
 
 
 def added_time(requests_count: int, rounds: int = 5) -> None:
     one_round(2, seed=99)  # warm up: imports, first connections, disk caches
     measured = [one_round(requests_count, seed=10 + i) for i in range(rounds)]
     n = measured[0][3]
-    per = sorted(((prog - bare) / n * 1000, prog / n * 1000, bare / n * 1000, prep) for prep, prog, bare, _ in measured)
-    added, program, bare, prepared = per[len(per) // 2]  # the median round
+    per = sorted(
+        (((prog - bare) / n * 1000, prog / n * 1000, bare / n * 1000, prep, parts)
+         for prep, prog, bare, _, parts in measured),
+        key=lambda round_: round_[0],
+    )
+    added, program, bare, prepared, parts = per[len(per) // 2]  # the median round
+    inside = {k: v / n * 1000 for k, v in parts.items()}
+    outside_post = program - inside["HTTP post"]
     print(f"1. {rounds} rounds of {n} requests of 500 calls to the local practice server, limiter off")
     print(f"   (median round shown; every round: {', '.join(f'{p[0]:.2f}' for p in per)} ms added)")
     print(f"   preparing (skip check, encoding, batching):  {prepared * 1000:8.1f} ms for {n * 500:,} rows")
@@ -109,6 +136,9 @@ def added_time(requests_count: int, rounds: int = 5) -> None:
     print(f"   bare requests.Session.post, per request:     {bare:8.2f} ms")
     print(f"   added by the program, per request:           {added:8.2f} ms  (target <= 5 ms)")
     print(f"   ratio program / bare:                        {program / bare:8.2f}")
+    print(f"   inside the program, per request: HTTP post {inside['HTTP post']:.2f} ms; everything else "
+          f"{outside_post:.2f} ms, of which journal intent {inside['journal intent']:.2f} ms "
+          f"(with its disk flush), journal answer {inside['journal answer']:.2f} ms")
 
 
 def _fill_journal_as_accepted(plan, journal: Journal, target: FlowTarget) -> None:
