@@ -205,3 +205,24 @@ def test_no_retry_leaves_when_the_journal_cannot_record_it(journal, monkeypatch)
     sub, results = run(SimplePlan(contact_sheet(700)), journal, client)
     assert len(client.bodies) == 1 and len(results) == 1
     assert results[0].statuses == [RowStatus.UNCONFIRMED] * 500 and "disk is full" in results[0].stop
+
+
+def test_objects_set_aside_from_collection_while_sending_are_given_back(journal):
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    sub = Submission.prepare(SimplePlan(contact_sheet(1200)), target(), journal)
+    frozen_while_sending = []
+    for _ in sub.run(ScriptedClient(), None, sleep=no_sleep):
+        frozen_while_sending.append(gc.get_freeze_count() > 0)
+    assert frozen_while_sending == [True, True, True]
+    assert gc.get_freeze_count() == 0  # a long-lived window must not keep a list's memory pinned
+
+    # A caller that already set objects aside (the window does) keeps them set aside.
+    gc.freeze()
+    try:
+        sub = Submission.prepare(SimplePlan(contact_sheet(10)), target(), journal, send_accepted_again=True)
+        list(sub.run(ScriptedClient(), None, sleep=no_sleep))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
