@@ -76,6 +76,15 @@ def corrupt_error(path: str | os.PathLike, what: str = "") -> SheetError:
     )
 
 
+def too_many_rows_error(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
+    return SheetError(
+        f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon "
+        "Desktop reads at once. Split the list into smaller files.",
+        path=str(path),
+        reason="too_big",
+    )
+
+
 def read_head(path: str | os.PathLike, size: int = 8192) -> bytes:
     """The first bytes of the file, with the operator's reasons for failing in words."""
     try:

@@ -238,7 +238,7 @@ def _gather(
             break
         grid.add(chunk)
         if grid.rows > limits.max_rows + 200:  # a little room for titles above the header
-            raise _too_many_rows(path, limits)
+            raise guard.too_many_rows_error(path, limits)
         if grid.width > limits.max_columns:
             raise _too_many_columns(path, limits)
         if progress is not None and grid.rows - reported >= step:
@@ -249,15 +249,6 @@ def _gather(
     if progress is not None:
         progress(grid.rows, grid.rows)  # done: the bar ends full whatever the estimate was
     return grid
-
-
-def _too_many_rows(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
-    return SheetError(
-        f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon "
-        "Desktop reads at once. Split the list into smaller files.",
-        path=str(path),
-        reason="too_big",
-    )
 
 
 def _too_many_columns(path: str | os.PathLike, limits: ReadLimits) -> SheetError:

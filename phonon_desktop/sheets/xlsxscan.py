@@ -235,7 +235,7 @@ def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
                 window = tail + piece  # rare: the piece with the end of the previous one
                 far_row = max(far_row, max(map(int, _ANY_ROW.findall(window)), default=0))
                 if far_row > limits.max_rows + 200:
-                    raise _too_long(path, limits)
+                    raise guard.too_many_rows_error(path, limits)
                 for letters in _WIDE_REF.findall(window):
                     max_col = max(max_col, column_index(letters.decode()))
                 if max_col >= limits.max_columns + 26:
@@ -344,15 +344,6 @@ def _last_row(path: str | os.PathLike, archive: zipfile.ZipFile, member: str) ->
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise guard.corrupt_error(path) from exc
     return last
-
-
-def _too_long(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
-    return SheetError(
-        f"“{display_name(path)}” has more than {limits.max_rows:,} rows, more than Phonon Desktop "
-        "reads at once. Split the list into smaller files.",
-        path=str(path),
-        reason="too_big",
-    )
 
 
 def _too_wide(path: str | os.PathLike, limits: ReadLimits) -> SheetError:
