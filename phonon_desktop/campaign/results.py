@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Sequence
 
 from phonon_desktop.campaign.journal import RowStatus
 
 RESULT_COLUMNS = ("Status", "Code", "Message", "Request ID", "Phonon UUID", "Client identifier", "Sent at")
+
+
+def shown_time(iso: str) -> str:
+    """A journal time as an operator reads it: this computer's clock, "27 Nov 2026 12:13"."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y %H:%M")
+    except ValueError:
+        return iso
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,7 @@ def row_results(plan: Any, submission: Any) -> list[RowResult]:
     for row, fields in submission.outcomes.items():
         out[row] = RowResult(**fields)
     for s in submission.skipped:
-        when = f" on {s.sent_at}" if s.sent_at else ""
+        when = f" on {shown_time(s.sent_at)}" if s.sent_at else ""
         request = f" (request {s.request_id})" if s.request_id else ""
         how = "" if s.matched_by == "client identifier" else f", matched by the {s.matched_by}"
         out[s.row] = RowResult(
@@ -110,7 +119,7 @@ def summary_lines(results: Sequence[RowResult], stops: Sequence[str] = ()) -> li
         lines.append(f"Not sent: {_n(counts[RowStatus.NOT_SENT])} (nothing reached Phonon; run again to send them).")
     if counts[RowStatus.SKIPPED]:
         latest = max((r.sent_at or "" for r in results if r.status is RowStatus.SKIPPED), default="")
-        when = f", last on {latest}" if latest else ""
+        when = f", last on {shown_time(latest)}" if latest else ""
         lines.append(f"Skipped as already sent: {_n(counts[RowStatus.SKIPPED])} (accepted earlier{when}).")
     if counts[RowStatus.ERROR]:
         lines.append(f"Not sendable (problems in the sheet): {_n(counts[RowStatus.ERROR])}.")

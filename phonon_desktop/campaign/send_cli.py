@@ -104,7 +104,7 @@ def run_submit_cli(args: argparse.Namespace, plan: Any, *, out: TextIO | None = 
             return EXIT_NOTHING_SENT
         sheet_name = Path(plan.sheet.path).name
         print(
-            f"Sending {sub.total_calls:,} calls from {sheet_name} in {len(sub.batches):,} requests to flow "
+            f"Sending {sub.total_calls:,} calls from {sheet_name} in {len(sub.batches):,} request{'' if len(sub.batches) == 1 else 's'} to flow "
             f"{args.flow_id} (api-version {args.api_version}) at {args.endpoint}"
             + (f", at most {rate:,} calls a minute." if rate else "."),
             file=out,

@@ -54,6 +54,7 @@ def test_send_writes_results_and_says_what_happened(job, sandbox, capsys):
     assert submit(job, sandbox, "--results", str(out)) == 0
     text = capsys.readouterr().out
     assert "Accepted: 3 rows." in text and "Request 1 of 1" in text
+    assert "in 1 request to flow" in text
     rows = read_results(out)
     assert [r["Status"] for r in rows] == ["Accepted"] * 3
     assert [r["Client identifier"] for r in rows] == ["C1", "C2", "C3"]
@@ -68,6 +69,12 @@ def test_running_the_same_job_again_sends_nothing_and_says_so(job, sandbox, caps
     assert submit(job, sandbox, "--results", str(job / "again.xlsx")) == 0
     text = capsys.readouterr().out
     assert "Skipped as already sent: 3 rows" in text
+    import re
+    from datetime import datetime
+
+    # When they were sent, on this computer's clock as the operator reads it, not an ISO stamp.
+    today = datetime.now().astimezone().strftime("%d %b %Y")
+    assert re.search(rf"last on {today} \d\d:\d\d\)", text), text
     assert len(sandbox.received) == 1
     from openpyxl import load_workbook
 
