@@ -452,7 +452,6 @@ class Journal:
         if not len(client_ids):
             return chosen, {}
         wanted_ids = set(client_ids)
-        weight = _WEIGHT_OF
         top = max(STATUS_WEIGHT.values())
         with self._reading() as db:
             sent = db.execute(
@@ -462,52 +461,12 @@ class Journal:
             ).fetchone()[0]
             if not sent:
                 return chosen, {}
-            few = len(wanted_ids) * 10 < sent
-            if few:
-                self._fill_lookup("lookup_ids", wanted_ids)
-            best_id: dict[str, tuple[int, tuple]] = {}
-            last: dict[str, int] = {}
-            for sid, base, status, attempt, request_pk, message in db.execute(
-                "SELECT s.id, s.base_id, s.status, s.attempt, s.request_pk, s.message FROM sends s "
-                f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
-                + ("AND s.base_id IN (SELECT v FROM temp.lookup_ids) " if few else "")
-                + "ORDER BY s.id",
-                (flow_id,),
-            ):
-                if base not in wanted_ids:
-                    continue
-                w = weight.get(status, 0)
-                held = best_id.get(base)
-                if held is None:
-                    best_id[base] = (w, (sid, status, attempt, request_pk, message))
-                    last[base] = attempt
-                    continue
-                if w >= held[0]:  # in send order: the later of equal weight decides
-                    best_id[base] = (w, (sid, status, attempt, request_pk, message))
-                if attempt > last[base]:
-                    last[base] = attempt
+            best_id, last = self._heaviest_sends(flow_id, "base_id", wanted_ids, sent)
             undecided = {
                 sig for cid, sig in zip(client_ids, signatures)
                 if (held := best_id.get(cid)) is None or held[0] < top
             }
-            best_sig: dict[str, tuple[int, tuple]] = {}
-            if undecided:
-                few = len(undecided) * 10 < sent
-                if few:
-                    self._fill_lookup("lookup_sigs", undecided)
-                for sid, sig, status, attempt, request_pk, message in db.execute(
-                    "SELECT s.id, s.signature, s.status, s.attempt, s.request_pk, s.message FROM sends s "
-                    f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
-                    + ("AND s.signature IN (SELECT v FROM temp.lookup_sigs) " if few else "")
-                    + "ORDER BY s.id",
-                    (flow_id,),
-                ):
-                    if sig not in undecided:
-                        continue
-                    w = weight.get(status, 0)
-                    held = best_sig.get(sig)
-                    if held is None or w >= held[0]:
-                        best_sig[sig] = (w, (sid, status, attempt, request_pk, message))
+            best_sig = self._heaviest_sends(flow_id, "signature", undecided, sent)[0] if undecided else {}
             requests = {
                 pk: (request_id, at, explanation)
                 for pk, request_id, at, explanation in db.execute(
@@ -535,6 +494,38 @@ class Journal:
                 elif a is not None:
                     chosen[cid] = (a[1], "client identifier", last[cid])
         return chosen, requests
+
+    def _heaviest_sends(
+        self, flow_id: str, column: str, wanted: set[str], sent: int
+    ) -> tuple[dict[str, tuple[int, tuple]], dict[str, int]]:
+        """For each wanted value of ``column`` ("base_id" or "signature") among the flow's
+        sends: the send whose status weighs most (in send order, the later of equal weight)
+        as (weight, (send id, status, attempt, request key, message)), and the highest
+        attempt seen. Few values go through a temporary table; many are filtered here."""
+        db = self._db
+        few = len(wanted) * 10 < sent
+        table = {"base_id": "lookup_ids", "signature": "lookup_sigs"}[column]
+        if few:
+            self._fill_lookup(table, wanted)
+        weight = _WEIGHT_OF
+        best: dict[str, tuple[int, tuple]] = {}
+        last: dict[str, int] = {}
+        for sid, key, status, attempt, request_pk, message in db.execute(
+            f"SELECT s.id, s.{column}, s.status, s.attempt, s.request_pk, s.message FROM sends s "
+            f"WHERE s.request_pk IN ({_FLOW_REQUESTS}) "
+            + (f"AND s.{column} IN (SELECT v FROM temp.{table}) " if few else "")
+            + "ORDER BY s.id",
+            (flow_id,),
+        ):
+            if key not in wanted:
+                continue
+            w = weight.get(status, 0)
+            held = best.get(key)
+            if held is None or w >= held[0]:
+                best[key] = (w, (sid, status, attempt, request_pk, message))
+            if attempt > last.get(key, -1):
+                last[key] = attempt
+        return best, last
 
     def _fill_lookup(self, name: str, values: Any) -> None:
         """Fill one of the temporary look-up tables (this connection's only, never on disk
