@@ -106,18 +106,22 @@ def test_a_200k_row_list_loads_in_the_background_while_the_window_keeps_ticking(
     window.loader.progress.connect(lambda rows, total: progress.append(rows))
     plans = []  # recorded from the start: the check may finish before the load's wait returns
     window.plan_changed.connect(plans.append)
+    loaded = []
+    window.sheet_loaded.connect(loaded.append)
     heartbeat.start()
     with qtbot.waitSignal(window.sheet_loaded, timeout=120_000):
         window.open_file(str(path))
+        # Opening returns at once, on the progress page, before the list has been read.
+        assert loaded == []
         assert window.progress.isVisibleTo(window) or window.pages.currentIndex() == 1
     ticks_while_loading = len(ticks)
     qtbot.waitUntil(lambda: bool(plans), timeout=120_000)
     heartbeat.stop()
     assert window.table_model.rowCount() == n
     assert len(progress) >= 2 and progress[-1] > progress[0]  # the bar moved
-    # The event loop kept running during the read: a read on the GUI thread would leave at
-    # most one tick (the timer fires only from the loop). More would measure the machine's load.
-    assert ticks_while_loading >= 2
+    # The event loop ran while the list was read (a read on the GUI thread leaves none: the
+    # timer fires only from the loop). How many ticks depends on the machine, not the window.
+    assert ticks_while_loading >= 1
     assert window.mapping_panel.send_button.text() == f"Send {n:,} calls"
 
 
