@@ -48,46 +48,20 @@ from phonon_desktop.gui.workers.load_worker import Loader, Reader
 from phonon_desktop.gui.workers.task import LatestOnly
 from phonon_desktop.sheets.model import Sheet
 
-OPEN_FILTER = "Contact lists (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
-KNOWN_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt"}
-PAGE_EMPTY, PAGE_LOADING, PAGE_TABLE = 0, 1, 2
-# Shown statuses of rows that Send leaves alone: accepted (in this window or earlier), on their
-# way, sent without an answer (held until checked), rejected (sent again only by Resubmit).
-SEND_LEAVES = ("accepted", "skipped", "sending", "unconfirmed", "rejected")
+from phonon_desktop.gui.window_files import KNOWN_SUFFIXES, OPEN_FILTER, WindowFilesMixin  # noqa: F401
+from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words, used by tests
+    PAGE_EMPTY,
+    PAGE_LOADING,
+    PAGE_TABLE,
+    SEND_LEAVES,
+    WindowStateMixin,
+    plural_calls,
+    send_label,
+)
+from phonon_desktop.gui.window_table import WindowTableMixin
 
 
-def plural_calls(n: int, word: str = "call") -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def send_label(sendable: int, left: dict[str, int]) -> tuple[str, str]:
-    """The Send button's words and tooltip: the calls a press would send now.
-
-    ``left`` counts the sendable rows by the status that keeps Send from sending them again.
-    """
-    waiting = sendable - sum(left.values())
-    if waiting == sendable:
-        return f"Send {plural_calls(sendable)}", "Send the ready rows"
-    reasons = []
-    accepted = left.get("accepted", 0) + left.get("skipped", 0)
-    if accepted:
-        reasons.append(f"{accepted:,} accepted (never sent twice)")
-    if left.get("sending"):
-        reasons.append(f"{left['sending']:,} on their way")
-    if left.get("unconfirmed"):
-        reasons.append(f"{left['unconfirmed']:,} unconfirmed (check the Phonon console, then Send selected "
-                       "unconfirmed rows again)")
-    if left.get("rejected"):
-        reasons.append(f"{left['rejected']:,} rejected (fix them, then Resubmit)")
-    tip = "Rows left alone: " + "; ".join(reasons) + "."
-    if waiting:
-        return f"Send {plural_calls(waiting, 'remaining call')}", f"Send the {plural_calls(waiting, 'row')} not sent yet. " + tip
-    if accepted == sendable:
-        return "All sendable rows are accepted", tip
-    return "Nothing left to send", tip
-
-
-class MainWindow(QMainWindow):
+class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWindow):
     # ----- hooks for sending ----------------------------------------------------------------
     send_requested = Signal()
     test_call_requested = Signal()
@@ -164,36 +138,6 @@ class MainWindow(QMainWindow):
     def set_rows_read_only(self, rows: np.ndarray | None) -> None:
         self.table_model.set_read_only_rows(rows)
         self._update_enabled()
-
-    def select_rows(self, rows: Sequence[int] | np.ndarray) -> None:
-        """Select these sheet rows (those shown under the current filter)."""
-        sel = self.table.selectionModel()
-        sel.clearSelection()
-        model = self.table_model
-        views = sorted(v for v in (model.view_row(int(r)) for r in np.asarray(rows).ravel()) if v >= 0)
-        if not views:
-            return
-        from PySide6.QtCore import QItemSelection, QItemSelectionModel
-
-        selection = QItemSelection()
-        last = model.columnCount() - 1
-        start = prev = views[0]
-        for v in views[1:] + [None]:  # contiguous runs: one range each
-            if v is not None and v == prev + 1:
-                prev = v
-                continue
-            selection.select(model.index(start, 0), model.index(prev, last))
-            if v is not None:
-                start = prev = v
-        sel.select(selection, QItemSelectionModel.SelectionFlag.Select)
-        self.table.scrollTo(model.index(views[0], 0))
-
-    def selected_rows(self) -> np.ndarray:
-        """Sheet row indices of every row with a selected cell."""
-        views = {i.row() for i in self.table.selectionModel().selectedIndexes()}
-        if not views:
-            return np.zeros(0, dtype=np.int64)
-        return np.sort(self.table_model.sheet_rows(sorted(views)))
 
     @property
     def send_button(self) -> QPushButton:
@@ -413,17 +357,6 @@ class MainWindow(QMainWindow):
         self.table_model.layoutChanged.connect(self._update_counts)
 
     # ----- opening ------------------------------------------------------------------------------
-    def choose_file(self) -> None:
-        start = os.path.dirname(self._path) if self._path else str(Path.home())
-        path, _ = QFileDialog.getOpenFileName(self, "Open a contact list", start, OPEN_FILTER)
-        if path:
-            self.open_file(path)
-
-    def open_sample(self) -> None:
-        from phonon_desktop.gui.app import sample_list_path
-
-        self.open_file(str(sample_list_path()))
-
     def open_file(self, path: str, sheet: str | None = None, header_row: int | None = None) -> None:
         """Read a list in the background; the table appears when it is read."""
         if not self._may_discard_edits():
@@ -499,92 +432,6 @@ class MainWindow(QMainWindow):
             self.table_model.set_filter(wanted)
         self.sheet_loaded.emit(sheet)
         self.replan()
-
-    def _size_columns(self) -> None:
-        from phonon_desktop.gui.row_look import STATUS_WORDS
-
-        header = self.table.horizontalHeader()
-        fm = self.table.fontMetrics()
-        hfm = header.fontMetrics()
-        model = self.table_model
-        sample = min(model.rowCount(), 200)  # measure the first rows only: a million would freeze
-        for c in range(model.columnCount()):
-            title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-            # room for the bold header text and its sort arrow
-            widest = max((hfm.horizontalAdvance(line) + 28 for line in title.split("\n")), default=40)
-            if c == model.STATUS_COLUMN:
-                widest = max([widest] + [fm.horizontalAdvance(w) + 34 for w in STATUS_WORDS.values()])
-            else:
-                for r in range(sample):
-                    widest = max(widest, fm.horizontalAdvance(str(model.data(model.index(r, c)) or "")) + 16)
-            header.resizeSection(c, min(max(widest, 48), 320))
-
-    def _fit_headers(self) -> None:
-        """Widen columns whose header (with its role line) no longer fits; never narrow them."""
-        header = self.table.horizontalHeader()
-        hfm = header.fontMetrics()
-        model = self.table_model
-        for c in range(model.FIRST_DATA_COLUMN, model.columnCount()):
-            title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-            need = min(max(hfm.horizontalAdvance(line) + 28 for line in title.split("\n")), 320)
-            if header.sectionSize(c) < need:
-                header.resizeSection(c, need)
-
-    def _fill_sheet_choosers(self, sheet: Sheet) -> None:
-        with QSignalBlocker(self.sheet_choice):
-            self.sheet_choice.clear()
-            infos = [i for i in sheet.sheets if i.has_data] or [i for i in sheet.sheets if i.name == sheet.name]
-            for info in infos:
-                label = f"{info.name}  ({info.rows:,} rows)" + ("  — hidden in Excel" if info.hidden else "")
-                self.sheet_choice.addItem(label, info.name)
-            self.sheet_choice.setCurrentIndex(max(0, self.sheet_choice.findData(sheet.name)))
-        with QSignalBlocker(self.header_row):
-            self.header_row.setValue(sheet.header_row)
-
-    def _on_sheet_chosen(self, index: int) -> None:
-        name = self.sheet_choice.itemData(index)
-        if self._sheet is not None and name and name != self._sheet.name:
-            self.reload(sheet=name, header_row=None)
-
-    def _on_header_row_chosen(self, value: int) -> None:
-        if self._sheet is not None and value != self._sheet.header_row:
-            self.reload(header_row=value)
-
-    def _offer_hidden_rows(self, sheet: Sheet) -> None:
-        hidden = sheet.hidden_rows
-        if sheet.notes:  # remarks about the read, not problems: the status bar, not the banner
-            self.status_label.setText(" ".join(sheet.notes))
-        if hidden is None or not np.any(hidden):
-            return
-        rows = np.flatnonzero(np.asarray(hidden, dtype=bool))
-        numbers = ", ".join(str(n) for n in np.asarray(sheet.source_rows)[rows[:5]]) + (" …" if len(rows) > 5 else "")
-        word = "row is" if len(rows) == 1 else "rows are"
-        self.show_banner(f"{len(rows):,} {word} hidden in Excel (row {numbers}). Hidden rows are usually meant to "
-                         "be left out.", "warning", "Leave hidden rows out",
-                         lambda: self._leave_out_hidden())
-
-    def _leave_out_hidden(self) -> None:
-        sheet = self._sheet
-        if sheet is None or sheet.hidden_rows is None:
-            return
-        rows = np.flatnonzero(np.asarray(sheet.hidden_rows, dtype=bool))
-        if len(rows):
-            self.undo_stack.push(DeleteRows(self, rows, f"Leave out {len(rows):,} hidden rows"))
-        self.hide_banner()
-        self.status_label.setText(f"{len(rows):,} hidden rows left out (Undo puts them back).")
-
-    def _may_discard_edits(self) -> bool:
-        if self.undo_stack.isClean():
-            return True
-        answer = QMessageBox.question(
-            self, APP_NAME,
-            "You changed this list. Opening another list (or the same one again) drops those changes.\n"
-            "Save a copy first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save_copy()
-        return answer == QMessageBox.StandardButton.Discard
 
     # ----- mapping and plan ---------------------------------------------------------------------
     def _offer_mapping(self, sheet: Sheet, keep_current: bool) -> None:
@@ -810,7 +657,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Saved a copy as {path}. The original file is unchanged.")
         return True
 
-    # ----- view: filter, find -------------------------------------------------------------------
+    # ----- view: filter, sort (in the background) ------------------------------------------------
     def apply_filter(self, wanted: RowFilter) -> None:
         self.table_model.set_filter(wanted)
 
@@ -831,56 +678,6 @@ class MainWindow(QMainWindow):
     def _on_order_failed(self, message: str) -> None:
         QApplication.restoreOverrideCursor()
         self.status_label.setText(message)
-
-    def _update_counts(self) -> None:
-        self.filter_bar.set_counts(self.table_model.rowCount(), self._sheet.row_count if self._sheet else 0)
-
-    def find(self, text: str, backwards: bool = False) -> bool:
-        """Go to the next (or previous) cell containing ``text``, after the current cell."""
-        model = self.table_model
-        if not text or self._sheet is None or model.rowCount() == 0:
-            return False
-        if self._find_cache is None or self._find_cache[:2] != (text, self._edit_generation):
-            hits = [np.asarray(rows_containing([col], text)) for col in model.columns()]
-            self._find_cache = (text, self._edit_generation, hits)
-        hits = self._find_cache[2]
-        order = model.row_order()
-        any_hit = np.zeros(len(order), dtype=bool)
-        for h in hits:
-            any_hit |= h[order]
-        views = np.flatnonzero(any_hit)
-        if views.size == 0:
-            self.find_bar.set_result("Not found")
-            return False
-        cur = self.table.currentIndex()
-        cur_row = cur.row() if cur.isValid() else -1
-        cur_col = cur.column() - model.FIRST_DATA_COLUMN if cur.isValid() else -1
-        ncols = len(hits)
-
-        def cols_in(view: int) -> list[int]:
-            r = order[view]
-            return [c for c in range(ncols) if hits[c][r]]
-
-        target = None
-        if cur_row >= 0 and any_hit[cur_row]:
-            same = [c for c in cols_in(cur_row) if (c < cur_col if backwards else c > cur_col)]
-            if same:
-                target = (cur_row, same[-1] if backwards else same[0])
-        if target is None:
-            if backwards:
-                before = views[views < cur_row] if cur_row >= 0 else views
-                view = int(before[-1]) if before.size else int(views[-1])
-                target = (view, cols_in(view)[-1])
-            else:
-                after = views[views > cur_row]
-                view = int(after[0]) if after.size else int(views[0])
-                target = (view, cols_in(view)[0])
-        index = model.index(target[0], target[1] + model.FIRST_DATA_COLUMN)
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
-        position = int(np.searchsorted(views, target[0])) + 1
-        self.find_bar.set_result(f"row {position:,} of {views.size:,} rows with \u201c{text}\u201d")
-        return True
 
     # ----- campaign actions ----------------------------------------------------------------------
     def preview(self) -> None:
@@ -961,98 +758,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         QMessageBox.information(self, "Keyboard shortcuts", "\n".join(self.shortcut_lines()))
 
-    # ----- window state ---------------------------------------------------------------------------
-    def _show_page(self, page: int) -> None:
-        self.pages.setCurrentIndex(page)
-        loaded = page == PAGE_TABLE
-        for name in ("save_copy", "reload", "find", "delete_rows", "preview", "save_mapping", "open_mapping",
-                     "show_problems", "show_all"):
-            if name in self.actions:
-                self.actions[name].setEnabled(loaded)
-        self.sheet_choice.setEnabled(loaded)
-        self.header_row.setEnabled(loaded)
-
-    def _update_title(self, *_: object) -> None:
-        name = os.path.basename(self._path) if self._path else ""
-        sandbox = "  [Sandbox]" if self._sandbox is not None else ""
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}{sandbox}" if name else f"{APP_NAME}{sandbox}")
-        self.setWindowModified(not self.undo_stack.isClean())
-
-    def _on_statuses_changed(self) -> None:
-        self._send_left = None
-        if not self._sending_busy:  # while sending, counted once when the run ends
-            self._update_enabled()
-
-    def _sendable_left_alone(self) -> dict[str, int]:
-        """Sendable rows whose shown status keeps Send from sending them, by status (cached)."""
-        if self._send_left is None:
-            self._send_left = {}
-            if self._plan is not None:
-                shown = self.table_model.sent_statuses(np.asarray(self._plan.sendable_rows(), dtype=np.int64))
-                for status in SEND_LEAVES:
-                    n = int(np.count_nonzero(shown == status))
-                    if n:
-                        self._send_left[status] = n
-        return self._send_left
-
-    def _update_enabled(self, *_: object) -> None:
-        """The one place that says what Send, Test call and Preview offer."""
-        panel = self.mapping_panel
-        sendable = campaign_link.sendable_count(self._plan) if self._plan is not None else 0
-        busy = self._sending_busy
-        if self._plan is None:
-            panel.send_button.setText("Send")
-            panel.send_button.setToolTip(f"Send the ready rows ({shortcuts.describe('send')})")
-        elif not busy:  # while sending, the words stay as they were when Send was pressed
-            text, tip = send_label(sendable, self._sendable_left_alone())
-            panel.send_button.setText(text)
-            panel.send_button.setToolTip(f"{tip} ({shortcuts.describe('send')})")
-        # Send stays pressable when nothing is left: a press then says, in the banner, why
-        # nothing was sent (already accepted, and when; rejected or unconfirmed rows held).
-        panel.send_button.setEnabled(sendable > 0 and not busy)
-        panel.test_call_button.setEnabled(sendable > 0 and not busy)
-        panel.preview_button.setEnabled(sendable > 0)
-        for name, on in (("send", sendable > 0 and not busy), ("test_call", sendable > 0 and not busy),
-                         ("preview", sendable > 0)):
-            if name in self.actions:
-                self.actions[name].setEnabled(on)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in user_files.recent_files():
-            act = self.recent_menu.addAction(os.path.basename(path))
-            act.setToolTip(path)
-            act.triggered.connect(lambda _c=False, p=path: self.open_file(p))
-        if not self.recent_menu.actions():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
-
-    # ----- drag and drop, closing -------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            path = url.toLocalFile()
-            if path and Path(path).suffix.lower() in KNOWN_SUFFIXES:
-                return path
-        return None
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_file(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: Any) -> None:
-        event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_file(event)
-        if path:
-            event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_file(path))
-
+    # ----- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._may_discard_edits():
             event.ignore()
