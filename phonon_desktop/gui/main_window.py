@@ -48,6 +48,8 @@ from phonon_desktop.gui.workers.load_worker import Loader, Reader
 from phonon_desktop.gui.workers.task import LatestOnly
 from phonon_desktop.sheets.model import Sheet
 
+from phonon_desktop.gui.window_campaign import WindowCampaignMixin, column_roles
+from phonon_desktop.gui.window_editing import WindowEditingMixin
 from phonon_desktop.gui.window_files import KNOWN_SUFFIXES, OPEN_FILTER, WindowFilesMixin  # noqa: F401
 from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words, used by tests
     PAGE_EMPTY,
@@ -61,7 +63,8 @@ from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words
 from phonon_desktop.gui.window_table import WindowTableMixin
 
 
-class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWindow):
+class MainWindow(WindowFilesMixin, WindowEditingMixin, WindowCampaignMixin, WindowTableMixin,
+                 WindowStateMixin, QMainWindow):
     # ----- hooks for sending ----------------------------------------------------------------
     send_requested = Signal()
     test_call_requested = Signal()
@@ -434,32 +437,6 @@ class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWind
         self.replan()
 
     # ----- mapping and plan ---------------------------------------------------------------------
-    def _offer_mapping(self, sheet: Sheet, keep_current: bool) -> None:
-        panel = self.mapping_panel
-        current = panel.mapping_json() if keep_current and self._signature else None
-        self._mapping_note = ""
-        panel.set_headers(list(sheet.headers))
-        try:
-            self._signature = campaign_link.headers_signature(list(sheet.headers))
-        except ImportError:
-            self._signature = None
-        remembered = user_files.remembered_mapping(self._signature) if self._signature else None
-        if current and any(c in sheet.headers for c in current.get("contact_numbers", [])):
-            panel.set_mapping_json(current)
-            return
-        if remembered:
-            self._mapping_note = "Using the mapping you used last time for a list with these columns."
-            panel.set_mapping_json(remembered)
-            panel.set_message(self._mapping_note)
-            return
-        try:
-            proposal, questions = campaign_link.propose(sheet)
-        except ImportError:
-            proposal, questions = None, []
-        self._mapping_note = "\n".join(questions)
-        panel.set_mapping_json(proposal or {})
-        panel.set_message(self._mapping_note)
-
     def replan(self) -> None:
         """Check every row against the mapping (in the background)."""
         sheet = self._sheet
@@ -507,26 +484,6 @@ class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWind
         self._update_summary()
         self.plan_changed.emit(plan)
 
-    def _update_summary(self) -> None:
-        levels = self.table_model.levels()
-        panel = self.mapping_panel
-        if self._plan is None or levels is None:
-            panel.summary.setText("Choose the phone number column to check the rows." if self._sheet else "")
-            panel.start.set_call_count(0)
-            self._update_enabled()
-            return
-        ready = int(np.count_nonzero(levels == 0))
-        warnings = int(np.count_nonzero(levels == 1))
-        errors = int(np.count_nonzero(levels >= 2))
-        panel.set_summary(ready, warnings, errors)
-        panel.start.set_call_count(campaign_link.sendable_count(self._plan))
-        self._update_enabled()
-
-    def _on_summary_clicked(self, part: str) -> None:
-        label = {"ready": "Ready", "warning": "Warnings", "error": "Errors"}.get(part)
-        if label:
-            self.filter_bar.show_choice(label)
-
     def cells_edited(self, rows: list[int]) -> None:
         """After an edit or its undo: re-check only these rows."""
         self._find_cache = None
@@ -542,120 +499,6 @@ class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWind
             self._send_left = None  # the edited rows may have become sendable, or stopped being
             self._update_summary()
             self.plan_changed.emit(self._plan)
-
-    # ----- editing ------------------------------------------------------------------------------
-    def _on_edit_requested(self, row: int, col: int, text: str) -> None:
-        name = self._sheet.headers[col] if self._sheet else ""
-        number = self._sheet.source_rows[row] if self._sheet is not None else row + 1
-        self.undo_stack.push(EditCells(self, [row], [col], [text], f"Edit {name} in row {number}"))
-
-    def _selected_data_cells(self) -> list[tuple[int, int]]:
-        """(sheet row, sheet column) of selected data cells, in view order."""
-        model = self.table_model
-        out = []
-        for idx in sorted(self.table.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())):
-            if idx.column() >= model.FIRST_DATA_COLUMN:
-                out.append((model.sheet_row(idx.row()), idx.column() - model.FIRST_DATA_COLUMN))
-        return out
-
-    def paste(self) -> None:
-        """Paste a block copied from Excel, from the current cell down and right."""
-        text = QGuiApplication.clipboard().text()
-        model = self.table_model
-        current = self.table.currentIndex()
-        if not text or not current.isValid() or self._sheet is None:
-            return
-        block = parse_block(text)
-        selected = self._selected_data_cells()
-        rows, cols, texts = [], [], []
-        skipped_ro = 0
-        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
-            for r, c in selected:  # one value onto many cells: fill them all, as Excel does
-                if model.is_read_only(r):
-                    skipped_ro += 1
-                    continue
-                rows.append(r), cols.append(c), texts.append(block[0][0])
-            lost = 0
-        else:
-            top = current.row()
-            left = max(current.column(), model.FIRST_DATA_COLUMN) - model.FIRST_DATA_COLUMN
-            ncols = len(self._sheet.headers)
-            lost = 0
-            for i, line in enumerate(block):
-                view = top + i
-                if view >= model.rowCount():
-                    lost += 1
-                    continue
-                r = model.sheet_row(view)
-                if model.is_read_only(r):
-                    skipped_ro += 1
-                    continue
-                for j, value in enumerate(line):
-                    if left + j < ncols:
-                        rows.append(r), cols.append(left + j), texts.append(value.strip())
-        if rows:
-            self.undo_stack.push(EditCells(self, rows, cols, texts, f"Paste {len(texts):,} cells"))
-        notes = []
-        if lost:
-            notes.append(f"{lost:,} pasted lines did not fit below the last row and were left out.")
-        if skipped_ro:
-            notes.append(f"{skipped_ro:,} rows are being sent and were not changed.")
-        self.status_label.setText(" ".join(notes) or f"Pasted {len(texts):,} cells (Undo: {shortcuts.describe('undo')}).")
-
-    def copy(self) -> None:
-        model = self.table_model
-        indexes = self.table.selectionModel().selectedIndexes()
-        if not indexes:
-            return
-        rows = sorted({i.row() for i in indexes})
-        cols = sorted({i.column() for i in indexes})
-        lines = [[str(model.data(model.index(r, c)) or "") for c in cols] for r in rows[:100_000]]
-        QGuiApplication.clipboard().setText(block_text(lines))
-
-    def clear_cells(self) -> None:
-        cells = [(r, c) for r, c in self._selected_data_cells() if not self.table_model.is_read_only(r)]
-        if cells:
-            rows, cols = zip(*cells)
-            self.undo_stack.push(EditCells(self, rows, cols, [""] * len(cells), f"Clear {len(cells):,} cells"))
-
-    def delete_selected_rows(self) -> None:
-        rows = self.selected_rows()
-        if not len(rows):
-            self.status_label.setText("Select the rows to leave out first (click their # number).")
-            return
-        if self.table_model._read_only is not None and np.any(self.table_model._read_only[rows]):
-            self.status_label.setText("Some of these rows are being sent: wait until sending ends.")
-            return
-        word = "row" if len(rows) == 1 else "rows"
-        self.undo_stack.push(DeleteRows(self, rows, f"Leave out {len(rows):,} {word}"))
-        self.status_label.setText(f"{len(rows):,} {word} left out of the list (the file is unchanged; Undo puts them back).")
-
-    def save_copy(self) -> bool:
-        if self._sheet is None:
-            return False
-        from phonon_desktop.gui.save_copy import suggested_copy_name
-
-        start = suggested_copy_name(self._sheet.path)
-        path, _ = QFileDialog.getSaveFileName(self, "Save a copy of the list", start, "Excel workbook (*.xlsx)")
-        if not path:
-            return False
-        return self.save_copy_to(path)
-
-    def save_copy_to(self, path: str) -> bool:
-        from phonon_desktop.gui.save_copy import save_sheet_copy
-
-        assert self._sheet is not None
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        try:
-            save_sheet_copy(self._sheet, path)
-        except OSError as exc:
-            self.show_banner(f"{path} could not be written ({exc.strerror or exc}). If it is open in Excel, close "
-                             "it there, or choose another name.", "error")
-            return False
-        self.undo_stack.setClean()
-        self.status_label.setText(f"Saved a copy as {path}. The original file is unchanged.")
-        return True
 
     # ----- view: filter, sort (in the background) ------------------------------------------------
     def apply_filter(self, wanted: RowFilter) -> None:
@@ -679,70 +522,7 @@ class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWind
         QApplication.restoreOverrideCursor()
         self.status_label.setText(message)
 
-    # ----- campaign actions ----------------------------------------------------------------------
-    def preview(self) -> None:
-        from phonon_desktop.gui.dialogs.preview import PreviewDialog
-
-        if self._plan is None:
-            self.status_label.setText("Nothing to preview yet: choose the phone number column first.")
-            return
-        PreviewDialog(self._plan, self._sheet, self._mapping, self).exec()
-
-    def _request_send(self) -> None:
-        if self._plan is None or not self.send_button.isEnabled():
-            return
-        if not self.isSignalConnected(self.metaObject().method(self.metaObject().indexOfSignal("send_requested()"))):
-            self.show_banner("Sending is not available in this installation.", "warning")
-            return
-        self.send_requested.emit()
-
-    def _request_test_call(self) -> None:
-        if self._plan is None:
-            return
-        self.test_call_requested.emit()
-
-    def open_mapping(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a mapping", "", "Mapping (*.json);;All files (*)")
-        if path:
-            self.open_mapping_from(path)
-
-    def open_mapping_from(self, path: str) -> bool:
-        import json
-
-        try:
-            obj = json.loads(Path(path).read_text(encoding="utf-8"))
-            mapping = campaign_link.mapping_from_json(obj)
-            if self._sheet is not None and hasattr(mapping, "check_columns"):
-                mapping.check_columns(list(self._sheet.headers))
-        except (OSError, ValueError) as exc:
-            message = getattr(exc, "message", None) or f"{path} is not a mapping file ({exc})."
-            self.show_banner(message, "error")
-            return False
-        self.mapping_panel.set_mapping_json(mapping.to_json() if hasattr(mapping, "to_json") else obj)
-        self.status_label.setText(f"Mapping opened from {path}.")
-        return True
-
-    def save_mapping(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the mapping", "mapping.json", "Mapping (*.json)")
-        if path:
-            self.save_mapping_to(path)
-
-    def save_mapping_to(self, path: str) -> bool:
-        if self._mapping is None:
-            self.show_banner("The mapping is not complete yet: " + (self.mapping_panel.message.text() or
-                             "choose the phone number column."), "warning")
-            return False
-        try:
-            mapping = self._mapping
-            if self._sheet is not None:
-                mapping.sheet, mapping.header_row = self._sheet.name, self._sheet.header_row
-            mapping.save(path)
-        except OSError as exc:
-            self.show_banner(f"{path} could not be written ({exc.strerror or exc}). Choose another folder.", "error")
-            return False
-        self.status_label.setText(f"Mapping saved as {path}.")
-        return True
-
+    # ----- help ----------------------------------------------------------------------------------
     def shortcut_lines(self) -> list[str]:
         """Every menu command that has a key, with its key(s), as the Help lists them."""
         from PySide6.QtGui import QKeySequence
@@ -769,18 +549,3 @@ class MainWindow(WindowFilesMixin, WindowTableMixin, WindowStateMixin, QMainWind
         self.orderer.wait(30_000)
         super().closeEvent(event)
 
-
-def column_roles(mapping_json: dict[str, Any]) -> dict[str, str]:
-    """The role of each mapped column, as shown under its header."""
-    roles: dict[str, list[str]] = {}
-    for i, col in enumerate(mapping_json.get("contact_numbers") or []):
-        roles.setdefault(col, []).append(f"Number {i + 1}")
-    client = mapping_json.get("client_identifier")
-    if client:
-        roles.setdefault(client, []).append("ID")
-    start = mapping_json.get("start_time")
-    if isinstance(start, dict) and start.get("column"):
-        roles.setdefault(start["column"], []).append("Start")
-    for name, col in (mapping_json.get("keys") or {}).items():
-        roles.setdefault(col, []).append(f"$flow.key.{name}")
-    return {col: ", ".join(parts) for col, parts in roles.items()}
