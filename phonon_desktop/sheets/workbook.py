@@ -45,6 +45,17 @@ class SheetExtras:
     zero_padded: dict[tuple[int, int], int] = field(default_factory=dict)  # → digits shown
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     merged_texts: dict[int, dict[int, str]] = field(default_factory=dict)  # row0 → {col index: text}
+    # Number cells under a number format other than General (and not a date): format code →
+    # (rows0, cols0) of its cells. Shown as Excel shows them ("15%", "1,234.50").
+    formatted: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    shown: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells' text from the file (.ods)
+
+    def add_formatted(self, code: str, row0: int, col0: int) -> None:
+        cells = self.formatted.get(code)
+        if cells is None:
+            cells = self.formatted[code] = ([], [])
+        cells[0].append(row0)
+        cells[1].append(col0)
 
     def extent(self, first_column: int) -> tuple[int, int]:
         """Rows and columns (from ``first_column``) needed to hold every error or formula cell.
@@ -87,6 +98,33 @@ class SheetExtras:
                 f"{padded:,} number cell{'s' if padded != 1 else ''} shown with leading zeros, "
                 "as their number format displays them in Excel."
             )
+        self._apply_formats(texts, kinds, first_column)
+
+    def _apply_formats(self, texts: list[np.ndarray], kinds: list[np.ndarray], first_column: int) -> None:
+        """Number cells as their number format shows them; they stay numbers (CellKind.NUMBER)."""
+        from phonon_desktop.sheets.numfmt import display_numbers
+
+        rows = len(texts[0]) if texts else 0
+        for code, (cell_rows, cell_cols) in self.formatted.items():
+            r = np.asarray(cell_rows, dtype=np.int64)
+            c = np.asarray(cell_cols, dtype=np.int64) - first_column
+            inside = (r >= 0) & (r < rows) & (c >= 0) & (c < len(texts))
+            r, c = r[inside], c[inside]
+            for j in np.unique(c).tolist():
+                at = r[c == j]
+                at = at[kinds[j][at] == CellKind.NUMBER]
+                if not len(at):
+                    continue
+                values = texts[j][at].astype(np.float64)
+                shown = display_numbers(values, code)
+                if shown is None:
+                    break  # the format is not one rendered exactly: the plain text stays
+                keep = np.flatnonzero(np.not_equal(shown, None))
+                texts[j][at[keep]] = shown[keep]
+        for (r, col), text in self.shown.items():
+            j = col - first_column
+            if 0 <= r < rows and 0 <= j < len(texts) and kinds[j][r] == CellKind.NUMBER:
+                texts[j][r] = text
 
     def merged_header_fill(self, header_index: int, first_column: int) -> dict[int, str]:
         """Header cells covered by a merged range take its text (a "Phone" over two columns)."""

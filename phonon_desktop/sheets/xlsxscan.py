@@ -180,24 +180,53 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
 
 def _zero_padded_styles(archive: zipfile.ZipFile) -> dict[bytes, int]:
     """Style indices whose number format is all zeros ("0000000000"), with the digits shown."""
+    return _number_styles(archive)[0]
+
+
+def zero_padded_width(code: str) -> int:
+    """Digits an all-zeros format ("00000000000", "\\0000") shows; 0 for any other format."""
+    bare = code.replace("\\", "").replace('"', "")
+    return len(bare) if len(bare) >= 2 and set(bare) == {"0"} else 0
+
+
+def _number_styles(archive: zipfile.ZipFile) -> tuple[dict[bytes, int], dict[bytes, str]]:
+    """Style indices whose number format pads with zeros (with the digits shown), and those
+    with any other format that changes how a number shows (with its code).
+
+    General, text and date formats are left out: dates are read as dates already.
+    """
+    from phonon_desktop.sheets.numfmt import BUILTIN_FORMATS, compile_format
+
     try:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
     except Exception:
-        return {}
-    padded_formats = {}
+        return {}, {}
+    codes = {}
     for fmt in styles.iter(f"{_NS_MAIN}numFmt"):
-        code = (fmt.get("formatCode") or "").replace("\\", "").replace('"', "")
-        if len(code) >= 2 and set(code) == {"0"}:
-            padded_formats[fmt.get("numFmtId")] = len(code)
-    if not padded_formats:
-        return {}
-    result = {}
+        codes[fmt.get("numFmtId")] = fmt.get("formatCode") or ""
+    padded, formatted = {}, {}
     xfs = styles.find(f"{_NS_MAIN}cellXfs")
     for index, xf in enumerate(xfs if xfs is not None else []):
-        width = padded_formats.get(xf.get("numFmtId"))
+        number_format = xf.get("numFmtId") or "0"
+        code = codes.get(number_format)
+        if code is None and number_format.isdigit():
+            code = BUILTIN_FORMATS.get(int(number_format))
+        if not code:
+            continue
+        width = zero_padded_width(code)
         if width:
-            result[str(index).encode()] = width
-    return result
+            padded[str(index).encode()] = width
+        elif compile_format(code) is not None:
+            formatted[str(index).encode()] = code
+    return padded, formatted
+
+
+def _formatted_cell_pattern(styles: dict[bytes, str]) -> re.Pattern[bytes]:
+    """A cell with one of ``styles``: its style, column letters, row and attributes, in any order."""
+    choices = b"|".join(sorted(styles, key=len, reverse=True))
+    return re.compile(
+        rb'<(?:\w+:)?c\b(?=[^>]*\bs="(' + choices + rb')")(?=[^>]*\br="([A-Z]{1,3})(\d+)")([^>]*)>'
+    )
 
 
 def _cell_position(attributes: bytes) -> tuple[int, int] | None:
@@ -279,7 +308,9 @@ def scan_details(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
     from phonon_desktop.sheets.workbook import SheetExtras
 
     extras = SheetExtras()
-    padded_styles = _zero_padded_styles(archive)
+    padded_styles, formatted_styles = _number_styles(archive)
+    formatted_cell = _formatted_cell_pattern(formatted_styles) if formatted_styles else None
+    columns: dict[bytes, int] = {}
     padded_cell = (
         re.compile(rb'<(?:\w+:)?c\b([^>]*\bs="(?:' + b"|".join(padded_styles) + rb')"[^>]*)>')
         if padded_styles else None
@@ -327,11 +358,27 @@ def scan_details(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
                     if pos is not None:
                         style = re.search(rb'\bs="(\d+)"', attrs)
                         extras.zero_padded[pos] = padded_styles.get(style.group(1), 0) if style else 0
+            if formatted_cell is not None:
+                _formatted_cells(formatted_cell.findall(chunk), formatted_styles, columns, extras)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, PermissionError):
             raise guard.locked_error(path) from exc
         raise guard.corrupt_error(path) from exc
     return extras
+
+
+def _formatted_cells(found: list[tuple[bytes, bytes, bytes, bytes]], styles: dict[bytes, str],
+                     columns: dict[bytes, int], extras) -> None:
+    """Record number cells under a format (text, boolean and error cells keep their text)."""
+    for style, letters, row, attrs in found:
+        if b't="' in attrs:
+            cell_type = _TYPE.search(attrs)
+            if cell_type and cell_type.group(1) != b"n":
+                continue
+        column = columns.get(letters)
+        if column is None:
+            column = columns[letters] = column_index(letters.decode())
+        extras.add_formatted(styles[style], int(row) - 1, column)
 
 
 def _last_row(path: str | os.PathLike, archive: zipfile.ZipFile, member: str) -> int:
