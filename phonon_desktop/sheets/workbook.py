@@ -49,6 +49,7 @@ class SheetExtras:
     # (rows0, cols0) of its cells. Shown as Excel shows them ("15%", "1,234.50").
     formatted: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     shown: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells' text from the file (.ods)
+    remarks: list[str] = field(default_factory=list)  # said to the operator with the read's notes
 
     def add_formatted(self, code: str, row0: int, col0: int) -> None:
         cells = self.formatted.get(code)
@@ -70,6 +71,7 @@ class SheetExtras:
 
     def apply(self, texts: list[np.ndarray], kinds: list[np.ndarray], first_column: int, notes: list[str]) -> None:
         """Correct the cells calamine read as blank or unpadded."""
+        notes.extend(self.remarks)
         rows = len(texts[0]) if texts else 0
 
         def at(cell: tuple[int, int]) -> tuple[int, int] | None:
@@ -225,6 +227,10 @@ class Book:
                     details = helper.submit(_scan_details, self.path, member, self.limits)
                 else:
                     extras = xlsxscan.scan_details(self.path, self.archive, member, self.limits, stop=stop)
+            elif self.format in ("xls", "ods"):
+                from phonon_desktop.sheets.xlsdetails import scan_book_details
+
+                details = helper.submit(scan_book_details, self.format, self.path, name, self.limits, stop)
             try:
                 sheet = self.calamine.get_sheet_by_name(name)
             except PasswordError as exc:
