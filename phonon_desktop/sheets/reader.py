@@ -28,6 +28,7 @@ from phonon_desktop.sheets.cells import column_texts
 from phonon_desktop.sheets.guard import ReadLimits, check_xml_protection, display_name
 from phonon_desktop.sheets.headers import column_letter, detect_header_row, unique_headers
 from phonon_desktop.sheets.model import CellKind, Sheet, SheetError, SheetInfo
+from phonon_desktop.sheets.read_progress import ReadStages, accepts_estimated
 
 __all__ = [
     "ReadCancelled",
@@ -200,9 +201,9 @@ def _stopper(path: str | os.PathLike, cancel: Cancel | None) -> Callable[[], Non
 def _caller(callback):
     """The caller's callback, its exceptions marked as the caller's (see ``_plainly``)."""
 
-    def call(*args):
+    def call(*args, **kwargs):
         try:
-            return callback(*args)
+            return callback(*args, **kwargs)
         except Exception as exc:
             raise _CallerFailed(exc) from exc
 
@@ -218,10 +219,15 @@ def _gather(
     cancel: Cancel | None,
     limits: ReadLimits,
     announced: int = 0,
+    stages: ReadStages | None = None,
 ) -> _Grid:
-    """The rows as columns of text; ``announced`` is the exact row count when the reader knows it."""
+    """The rows as columns of text; ``announced`` is the exact row count when the reader knows it.
+
+    With ``stages`` (a workbook read), progress goes through it; otherwise rows read are
+    reported to ``progress`` directly.
+    """
     cancelled = _caller(_cancel_check(cancel))
-    progress = _caller(progress) if progress is not None else None
+    progress = _caller(progress) if progress is not None and stages is None else None
     grid = _Grid(capacity=min(announced, limits.max_rows + 201))
     step = max(50_000 if total is None else min(50_000, total // 100), CHUNK_ROWS)
     reported = 0
@@ -241,12 +247,16 @@ def _gather(
             raise guard.too_many_rows_error(path, limits)
         if grid.width > limits.max_columns:
             raise _too_many_columns(path, limits)
-        if progress is not None and grid.rows - reported >= step:
+        if stages is not None:
+            stages.rows(grid.rows)
+        elif progress is not None and grid.rows - reported >= step:
             reported = grid.rows
             progress(grid.rows, total)
     if cancelled():
         raise ReadCancelled(path)
-    if progress is not None:
+    if stages is not None:
+        stages.finish(grid.rows)
+    elif progress is not None:
         progress(grid.rows, grid.rows)  # done: the bar ends full whatever the estimate was
     return grid
 
@@ -436,8 +446,13 @@ def read_workbook(
 
     ``sheet`` defaults to the first sheet that holds a table (empty and explanatory sheets
     such as "Instructions" are skipped); ``header_row`` (1-based) defaults to the detected
-    header. ``progress(rows_read, total)`` is called every 1–2 % of the rows; ``cancel`` is
-    polled between chunks of a few thousand rows and makes the read raise ``ReadCancelled``.
+    header. ``progress(rows_read, total)`` is called every 0.5–2 % of the read, from the
+    calling thread; for a workbook the bar also moves while the file is checked and parsed
+    (see ``read_progress``), and a callback with an ``estimated`` keyword is told
+    ``estimated=True`` while the figure is progress through those stages rather than a count
+    of rows read (the last call, ``(rows, rows)``, is a count). ``cancel`` is polled between
+    pieces of the file check and chunks of a few thousand rows, and once the parse (which
+    cannot be interrupted) ends; it makes the read raise ``ReadCancelled``.
     """
     limits = limits or ReadLimits()
     if progress is not None:
@@ -469,10 +484,13 @@ def read_workbook(
         infos = book.sheet_infos()
         chosen = book.choose_sheet(sheet, infos)
         stop()
-        rows, total, first_column, extras = book.open_rows(chosen, notes, stop)
+        stages = _stages_for(progress, next(i.rows for i in infos if i.name == chosen), path)
+        rows, total, first_column, extras = book.open_rows(chosen, notes, stop, watch=stages)
+        if stages is not None:
+            stages.parse_done(total)
         with _collector_paused():
             grid = _gather(rows, path=path, total=total, progress=progress, cancel=cancel, limits=limits,
-                           announced=total)
+                           announced=total, stages=stages)
         if not any(k.any() for col in grid.kind_parts() for k in col):
             raise _empty_error(path, chosen)
         # The chosen sheet's size is now known exactly (big unread sheets are estimated).
@@ -485,6 +503,24 @@ def read_workbook(
             grid, path=path, name=chosen, first_column=first_column, header_row=header_row,
             extras=extras, sheets=infos, notes=notes,
         )
+
+
+def _stages_for(progress: Progress | None, rows_guess: int, path: str | os.PathLike) -> ReadStages | None:
+    """Progress through a workbook read's stages, told to ``progress`` in the calling thread."""
+    if progress is None:
+        return None
+    call = _caller(progress)
+    if accepts_estimated(progress):
+        def say(done: int, total: int | None, estimated: bool) -> None:
+            call(done, total, estimated=estimated)
+    else:
+        def say(done: int, total: int | None, estimated: bool) -> None:
+            call(done, total)
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0
+    return ReadStages(say, rows_guess, size)
 
 
 def _last_filled_row(grid: _Grid) -> int:

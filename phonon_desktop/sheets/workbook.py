@@ -21,6 +21,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError, Shee
 from phonon_desktop.sheets import guard
 from phonon_desktop.sheets.guard import ReadLimits, display_name
 from phonon_desktop.sheets.model import CellKind, SheetError, SheetInfo
+from phonon_desktop.sheets.read_progress import ReadStages
 
 _EXPLANATORY = re.compile(
     r"^\s*(instructions?|read\s*me|help|notes?|about|info|information|guide|legend|how\s*to.*|"
@@ -208,19 +209,26 @@ class Book:
         )
 
     def open_rows(self, name: str, notes: list[str], stop: Callable[[], None] | None = None,
-                  ) -> tuple[Iterator[list], int, int, SheetExtras]:
-        """The sheet's rows (from file row 1), their count, the first column and the extras."""
+                  watch: ReadStages | None = None) -> tuple[Iterator[list], int, int, SheetExtras]:
+        """The sheet's rows (from file row 1), their count, the first column and the extras.
+
+        ``watch`` is told how the extent check and the parse go (for the progress bar); the
+        parse runs in a helper thread so that this thread can keep telling it while it runs.
+        """
         from phonon_desktop.sheets import xlsxscan
 
         extras = SheetExtras()
         member = None
         if self.archive is not None and self.format in ("xlsx", "xlsm"):
             member = xlsxscan.sheet_member(self.archive, name)
-        with ThreadPoolExecutor(max_workers=1) as helper:
+        with ThreadPoolExecutor(max_workers=2) as helper:
             details: Future[SheetExtras] | None = None
             if member is not None:
                 # Only the extent check must finish before calamine allocates the sheet.
-                xlsxscan.check_extent(self.path, self.archive, member, self.limits, stop=stop)
+                last_row = xlsxscan.check_extent(self.path, self.archive, member, self.limits, stop=stop,
+                                                 progress=watch.checked if watch is not None else None)
+                if watch is not None:
+                    watch.check_done(last_row)
                 if SCAN_BESIDE_PARSE:
                     # The rest of the scan runs on the other core while calamine parses
                     # (calamine releases the GIL while it parses).
@@ -232,7 +240,7 @@ class Book:
 
                 details = helper.submit(scan_book_details, self.format, self.path, name, self.limits, stop)
             try:
-                sheet = self.calamine.get_sheet_by_name(name)
+                sheet = _parsed(helper, self.calamine, name, watch)
             except PasswordError as exc:
                 raise guard.password_error(self.path) from exc
             except (CalamineError, ValueError, OSError) as exc:
@@ -269,6 +277,24 @@ class Book:
         if self.format == "xlsm":
             notes.append("This workbook contains macros; they are not run, only the cell values are read.")
         return sheet.iter_rows(), total_rows, start[1], extras
+
+
+# How often the progress estimate moves on while python-calamine parses (seconds).
+_PARSE_TICK = 0.1
+
+
+def _parsed(helper: ThreadPoolExecutor, calamine: CalamineWorkbook, name: str, watch: ReadStages | None):
+    """The sheet parsed by python-calamine; with ``watch``, parsed in ``helper`` while this
+    thread moves the progress estimate on (the parse releases the GIL; it cannot be stopped)."""
+    if watch is None:
+        return calamine.get_sheet_by_name(name)
+    parse = helper.submit(calamine.get_sheet_by_name, name)
+    watch.parse_started()
+    while True:
+        try:
+            return parse.result(timeout=_PARSE_TICK)
+        except TimeoutError:
+            watch.parsing()
 
 
 def _scan_details(path: str | os.PathLike, member: str, limits: ReadLimits) -> SheetExtras:

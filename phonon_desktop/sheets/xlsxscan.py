@@ -246,20 +246,31 @@ _SEAM = 32
 
 
 def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,
-                 stop: Callable[[], None] | None = None) -> None:
+                 stop: Callable[[], None] | None = None,
+                 progress: Callable[[float], None] | None = None) -> int:
     """Refuse a sheet whose cells span a rectangle too large to hold (before loading it).
 
     This is the only pass that must finish before python-calamine parses the sheet, so it
     does one search per inflated piece (C speed) and nothing else. A reference cut in two by
     a piece boundary is caught by also searching the few bytes around each boundary.
+    ``progress`` is told the share of the sheet's XML checked so far (0 to 1). Returns the
+    number of the last row element in the sheet (0 if none is found): the sheet's row count
+    when its rows are in order, as every spreadsheet program writes them.
     """
     max_col = 25  # column Z: below that the rectangle cannot get too large
     far_row = 0
     tail = b""
+    size = max(archive.getinfo(member).file_size, 1)
+    checked = 0
+    previous = last = b""
     try:
         for piece in _pieces(archive, member):
             if stop is not None:
                 stop()
+            checked += len(piece)
+            previous, last = last, piece
+            if progress is not None:
+                progress(min(checked / size, 1.0))
             if _FAR_CELL.search(piece) or (tail and _FAR_CELL.search(tail + piece[:_SEAM])):
                 window = tail + piece  # rare: the piece with the end of the previous one
                 far_row = max(far_row, max(map(int, _ANY_ROW.findall(window)), default=0))
@@ -281,6 +292,18 @@ def check_extent(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
         rows_bound = _last_row(path, archive, member)
     if rows_bound * (max_col + 1) > limits.max_cells:
         raise _too_wide(path, limits)
+    return _last_row_element(previous[-_LAST_ROWS_BYTES:] + last)
+
+
+# Bytes at the end of the sheet's XML searched for its last row element (a row of a few
+# hundred cells fits many times over).
+_LAST_ROWS_BYTES = 256 * 1024
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+
+
+def _last_row_element(end: bytes) -> int:
+    numbers = _ROW_NUMBER.findall(end[-_LAST_ROWS_BYTES:])
+    return int(numbers[-1]) if numbers else 0
 
 
 def scan_sheet(path: str | os.PathLike, archive: zipfile.ZipFile, member: str, limits: ReadLimits,

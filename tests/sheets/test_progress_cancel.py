@@ -95,7 +95,13 @@ def test_cancel_is_honoured_during_the_scan_before_rows_are_read(long_list, monk
 
     monkeypatch.setattr(xlsxscan, "_chunks", chunks_then_cancel)
     monkeypatch.setattr(xlsxscan, "_CHUNK", 16 * 1024)  # several pieces even for a small file
-    reports: list[tuple[int, int | None]] = []
+    reports: list[tuple[int, int | None, bool | None]] = []
+
+    def progress(done: int, total: int | None, estimated: bool | None = None) -> None:
+        reports.append((done, total, estimated))
+
     with pytest.raises(ReadCancelled):
-        read_workbook(long_list, cancel=stop, progress=lambda done, total: reports.append((done, total)))
-    assert reports == [(0, None)]  # started, then stopped before any row was read
+        read_workbook(long_list, cancel=stop, progress=progress)
+    assert reports[0] == (0, None, None)  # started
+    # then only the check's and the parse's estimates: stopped before any row was read
+    assert all(estimated is True for _, _, estimated in reports[1:])
