@@ -9,49 +9,22 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QUndoStack
-from PySide6.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QPushButton, QWidget
 
-from phonon_desktop import APP_NAME
-from phonon_desktop.gui import campaign_link, icons, shortcuts, sizes, user_files
-from phonon_desktop.gui.models.row_order import RowFilter, rows_containing
+from phonon_desktop.gui import campaign_link, user_files
+from phonon_desktop.gui.models.row_order import RowFilter
 from phonon_desktop.gui.models.sheet_model import SheetTableModel
-from phonon_desktop.gui.undo_commands import DeleteRows, EditCells
-from phonon_desktop.gui.views.banner import Banner
-from phonon_desktop.gui.views.empty_state import EmptyState
-from phonon_desktop.gui.views.filter_bar import FilterBar
-from phonon_desktop.gui.views.find_bar import FindBar
-from phonon_desktop.gui.views.mapping_panel import MappingPanel
-from phonon_desktop.gui.views.sheet_table import SheetTableView, block_text, parse_block
-from phonon_desktop.gui.workers.load_worker import Loader, Reader
-from phonon_desktop.gui.workers.task import LatestOnly
-from phonon_desktop.sheets.model import Sheet
-
+from phonon_desktop.gui.window_actions import WindowActionsMixin
 from phonon_desktop.gui.window_campaign import WindowCampaignMixin, column_roles
 from phonon_desktop.gui.window_editing import WindowEditingMixin
 from phonon_desktop.gui.window_files import KNOWN_SUFFIXES, OPEN_FILTER, WindowFilesMixin  # noqa: F401
-from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words, used by tests
+from phonon_desktop.gui.window_layout import WindowLayoutMixin
+from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words, imported from here too
     PAGE_EMPTY,
     PAGE_LOADING,
     PAGE_TABLE,
@@ -61,10 +34,13 @@ from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words
     send_label,
 )
 from phonon_desktop.gui.window_table import WindowTableMixin
+from phonon_desktop.gui.workers.load_worker import Loader, Reader
+from phonon_desktop.gui.workers.task import LatestOnly
+from phonon_desktop.sheets.model import Sheet
 
 
-class MainWindow(WindowFilesMixin, WindowEditingMixin, WindowCampaignMixin, WindowTableMixin,
-                 WindowStateMixin, QMainWindow):
+class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, WindowEditingMixin,
+                 WindowCampaignMixin, WindowTableMixin, WindowStateMixin, QMainWindow):
     # ----- hooks for sending ----------------------------------------------------------------
     send_requested = Signal()
     test_call_requested = Signal()
@@ -150,181 +126,7 @@ class MainWindow(WindowFilesMixin, WindowEditingMixin, WindowCampaignMixin, Wind
     def test_call_button(self) -> QPushButton:
         return self.mapping_panel.test_call_button
 
-    # ----- building ---------------------------------------------------------------------------
-    def _build_ui(self) -> None:
-        self.toolbar = QToolBar("Main")
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(self.toolbar)
-        self.sheet_choice = QComboBox()
-        self.sheet_choice.setAccessibleName("Sheet")
-        self.sheet_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.header_row = QSpinBox()
-        self.header_row.setRange(1, 1000)
-        self.header_row.setAccessibleName("Header row")
-        self.header_row.setToolTip("The row of the file that holds the column names")
-        self.header_row.setKeyboardTracking(False)  # reload once the number is typed, not per digit
-
-        central = QWidget()
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(6, 4, 6, 4)
-        self.banner = Banner()
-        lay.addWidget(self.banner)
-        self.pages = QStackedWidget()
-        lay.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
-
-        self.empty_state = EmptyState()
-        self.pages.addWidget(self.empty_state)
-
-        loading = QWidget()
-        ll = QVBoxLayout(loading)
-        ll.addStretch(1)
-        self.loading_label = QLabel("Opening…")
-        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(sizes.chars(self.progress, 75))
-        self.progress.setTextVisible(True)
-        self.cancel_load_button = QPushButton(icons.icon("cancel"), "Cancel")
-        ll.addWidget(self.loading_label)
-        ll.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
-        ll.addWidget(self.cancel_load_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        ll.addStretch(2)
-        self.pages.addWidget(loading)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        tl = QVBoxLayout(left)
-        tl.setContentsMargins(0, 0, 0, 0)
-        self.filter_bar = FilterBar()
-        self.table = SheetTableView()
-        self.table.setModel(self.table_model)
-        self.find_bar = FindBar()
-        tl.addWidget(self.filter_bar)
-        tl.addWidget(self.table, 1)
-        tl.addWidget(self.find_bar)
-        self.mapping_panel = MappingPanel(start_box=None)
-        self.mapping_panel.start._now = self._now
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.mapping_panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        panel_width = max(self.mapping_panel.minimumSizeHint().width(), sizes.chars(self.mapping_panel, 54))
-        self.splitter.setSizes([max(self.width() - panel_width, 1), panel_width])
-        self.pages.addWidget(self.splitter)
-
-        self.status_label = QLabel()
-        self.statusBar().addWidget(self.status_label, 1)
-
-    def _chain_tabs(self) -> None:
-        """Tab goes as the operator reads the window: the list's choosers in the toolbar, the
-        filter bar, the table, the find bar (when open), then the side panel down to Send."""
-        chain = [self.sheet_choice, self.header_row, self.filter_bar.choice, self.filter_bar.text,
-                 self.filter_bar.show_all_button, self.table, self.find_bar.edit, self.mapping_panel.numbers]
-        for before, after in zip(chain, chain[1:]):
-            self.setTabOrder(before, after)
-        self.mapping_panel.chain_tabs()
-
-    def _action(self, name: str, text: str, slot: Callable[[], object], icon: str | None = None,
-                tip: str | None = None) -> QAction:
-        act = QAction(text, self)
-        if icon:
-            act.setIcon(icons.icon(icon))
-        if name in shortcuts.SHORTCUTS:
-            act.setShortcuts(shortcuts.keys(name))
-        act.setToolTip(f"{tip or text.replace('&', '').rstrip('…')} ({shortcuts.describe(name)})"
-                       if name in shortcuts.SHORTCUTS else (tip or text))
-        act.triggered.connect(lambda _checked=False: slot())
-        self.actions[name] = act
-        self.addAction(act)  # shortcuts work wherever the focus is
-        return act
-
-    def _build_actions(self) -> None:
-        a = self._action
-        undo = self.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcuts(shortcuts.keys("undo"))
-        undo.setIcon(icons.icon("undo"))
-        redo = self.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(shortcuts.keys("redo"))
-        redo.setIcon(icons.icon("redo"))
-        self.actions["undo"], self.actions["redo"] = undo, redo
-        a("open", "&Open…", self.choose_file, "open", "Open a contact list")
-        a("save_copy", "Save a &copy…", self.save_copy, "save_copy", "Save the list with your changes as a new file")
-        a("reload", "&Reload from file", self.reload, "reload")
-        a("quit", "&Quit", self.close)
-        a("find", "&Find…", self.find_bar.open_bar, "find", "Find text in the list")
-        a("find_next", "Find &next", lambda: self.find(self.find_bar.edit.text(), False))
-        a("find_previous", "Find &previous", lambda: self.find(self.find_bar.edit.text(), True))
-        a("paste", "&Paste", self.paste)
-        a("copy", "&Copy", self.copy)
-        a("clear_cells", "C&lear cells", self.clear_cells)
-        a("delete_rows", "&Delete rows", self.delete_selected_rows, "delete_rows", "Leave the selected rows out")
-        a("show_problems", "Show rows with &problems", lambda: self.filter_bar.show_choice("Rows with problems"))
-        a("show_all", "Show &all rows", self.filter_bar.clear)
-        a("focus_table", "Go to the &list", self.table.setFocus)
-        a("focus_mapping", "Go to the &campaign panel", self.mapping_panel.numbers.setFocus)
-        a("preview", "&Preview…", self.preview, "preview", "See exactly what will be sent")
-        a("send", "&Send…", self._request_send, "send")
-        a("test_call", "&Test call…", self._request_test_call, "test_call")
-        a("open_mapping", "&Open mapping…", self.open_mapping, "mapping_open")
-        a("save_mapping", "Save &mapping…", self.save_mapping, "mapping_save")
-        a("help_keys", "&Keyboard shortcuts", self.show_shortcuts)
-        self.actions["paste"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.actions["copy"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.actions["clear_cells"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.actions["close_find"] = QAction(self)
-
-        bar = self.menuBar()
-        for key, title, names in (
-            ("file", "&File", ["open", None, "save_copy", "reload", None, "quit"]),
-            ("edit", "&Edit", ["undo", "redo", None, "copy", "paste", "clear_cells", "delete_rows", None, "find",
-                               "find_next", "find_previous"]),
-            ("view", "&View", ["show_problems", "show_all", None, "focus_table", "focus_mapping"]),
-            ("campaign", "&Campaign", ["open_mapping", "save_mapping", None, "preview", "test_call", "send"]),
-            ("help", "&Help", ["help_keys"]),
-        ):
-            menu = bar.addMenu(title)
-            self.menus[key] = menu
-            for name in names:
-                if name is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(self.actions[name])
-        self.recent_menu = QMenu("Open &recent", self)
-        self.menus["file"].insertMenu(self.menus["file"].actions()[1], self.recent_menu)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-
-        tb = self.toolbar
-        for name in ("open", "save_copy", None, "undo", "redo", None, "find", "delete_rows"):
-            if name is None:
-                tb.addSeparator()
-            else:
-                tb.addAction(self.actions[name])
-        tb.addSeparator()
-        sheet_label = QLabel(" &Sheet: ")
-        sheet_label.setBuddy(self.sheet_choice)
-        tb.addWidget(sheet_label)
-        tb.addWidget(self.sheet_choice)
-        header_label = QLabel("  &Header row: ")
-        header_label.setBuddy(self.header_row)
-        tb.addWidget(header_label)
-        tb.addWidget(self.header_row)
-        if self._sandbox is not None:
-            # Always in sight, unlike a banner that other messages replace or the operator closes;
-            # in the menu bar's corner, which (unlike the toolbar) never folds it away when large
-            # text makes the toolbar too long for the window.
-            self.sandbox_badge = QLabel(" SANDBOX · practice server · nobody is called ")
-            self.sandbox_badge.setObjectName("sandboxBadge")
-            self.sandbox_badge.setToolTip(
-                "Every call goes to a practice server on this computer. Start the program "
-                "without --sandbox to send real calls."
-            )
-            self.sandbox_badge.setStyleSheet(
-                "#sandboxBadge { background: #6a1b9a; color: white; font-weight: bold; "
-                "border-radius: 4px; padding: 3px 6px; }"
-            )
-            self.menuBar().setCornerWidget(self.sandbox_badge, Qt.Corner.TopRightCorner)
-
+    # ----- wiring -----------------------------------------------------------------------------
     def _connect(self) -> None:
         self.empty_state.open_requested.connect(self.choose_file)
         self.empty_state.recent_chosen.connect(self.open_file)
@@ -521,22 +323,6 @@ class MainWindow(WindowFilesMixin, WindowEditingMixin, WindowCampaignMixin, Wind
     def _on_order_failed(self, message: str) -> None:
         QApplication.restoreOverrideCursor()
         self.status_label.setText(message)
-
-    # ----- help ----------------------------------------------------------------------------------
-    def shortcut_lines(self) -> list[str]:
-        """Every menu command that has a key, with its key(s), as the Help lists them."""
-        from PySide6.QtGui import QKeySequence
-
-        lines = []
-        for menu in self.menus.values():
-            for act in menu.actions():
-                keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in act.shortcuts() if not k.isEmpty()]
-                if keys and act.text():
-                    lines.append(f"{act.text().replace('&', ''):<34} {' or '.join(keys)}")
-        return lines
-
-    def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", "\n".join(self.shortcut_lines()))
 
     # ----- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -82,6 +82,7 @@ class WindowFilesMixin:
             self.sheet_choice.setCurrentIndex(max(0, self.sheet_choice.findData(sheet.name)))
         with QSignalBlocker(self.header_row):
             self.header_row.setValue(sheet.header_row)
+        self.fit_toolbars()  # a longer sheet name may no longer fit beside the commands
 
     def _on_sheet_chosen(self, index: int) -> None:
         name = self.sheet_choice.itemData(index)

@@ -26,13 +26,89 @@ def test_with_large_text_the_sandbox_badge_and_the_whole_side_panel_stay_in_sigh
     open_and_plan(qtbot, window, contacts_file)
     panel = window.mapping_panel
     panel.start.waves_radio.setChecked(True)
-    qtbot.wait(50)
+    controls = (panel.remove_number, panel.client_id, panel.start.column_radio, panel.start.zone_caption,
+                panel.send_button, panel.test_call_button)
 
+    def right_edges_inside() -> bool:
+        return all(c.mapTo(panel, QPoint(c.width(), 0)).x() <= panel.width() for c in controls)
+
+    # The panel's controls are never cut on the right: no control wider than the panel shows
+    # (once the layout has settled after the newly shown controls; on a busy machine that takes
+    # more than one pass of the event loop).
+    qtbot.waitUntil(right_edges_inside, timeout=3000)
     assert in_sight(window.sandbox_badge, window)  # not folded away with the toolbar's overflow
-    # The panel's controls are never cut on the right: no control wider than the panel shows.
-    for control in (panel.remove_number, panel.client_id, panel.start.column_radio, panel.start.zone_caption,
-                    panel.send_button, panel.test_call_button):
-        assert control.mapTo(panel, QPoint(control.width(), 0)).x() <= panel.width()
     # The filter box shows its whole hint.
     text = window.filter_bar.text
     assert text.width() >= text.fontMetrics().horizontalAdvance(text.placeholderText())
+
+
+LONG_SHEET = "December collections - Mumbai W"  # 31 letters, Excel's longest sheet name
+
+
+def large_text_window(qtbot, width: int, height: int = 800, scale: float = 1.6):
+    from phonon_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(now=lambda: FIXED_NOW)
+    qtbot.addWidget(window)
+    font = window.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    window.setFont(font)
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def long_sheet_list(path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book["Contacts"].title = LONG_SHEET
+    book.save(path)
+    return path
+
+
+def assert_every_toolbar_command_in_sight(window) -> None:
+    """No "»" overflow menu, every command on screen, no word or chooser cut short."""
+    from PySide6.QtWidgets import QLabel, QToolButton
+
+    from phonon_desktop.gui.window_actions import TOOLBAR_ACTIONS
+
+    for bar in (window.toolbar, window.list_toolbar):
+        overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert overflow is None or not overflow.isVisible(), f"{bar.windowTitle()} folds commands into »"
+    for name in filter(None, TOOLBAR_ACTIONS):
+        button = window.toolbar.widgetForAction(window.actions[name])
+        assert in_sight(button, window), name
+        assert button.width() >= button.sizeHint().width(), f"{name}: its words are cut"
+    labels = window.list_toolbar.findChildren(QLabel)
+    assert {label.text().strip() for label in labels} == {"&Sheet:", "&Header row:"}
+    for widget in [*labels, window.sheet_choice, window.header_row]:
+        assert in_sight(widget, window)
+        assert widget.width() >= widget.sizeHint().width(), f"{widget!r} is cut"
+
+
+def test_with_large_text_and_a_long_sheet_name_the_sheet_choosers_take_a_second_row(qtbot, contacts_file):
+    from PySide6.QtCore import Qt
+
+    window = large_text_window(qtbot, 1280)
+    open_and_plan(qtbot, window, long_sheet_list(contacts_file))
+    assert LONG_SHEET in window.sheet_choice.currentText()
+    qtbot.wait(20)
+
+    assert_every_toolbar_command_in_sight(window)
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon  # words kept
+    assert window.list_toolbar.y() > window.toolbar.y()  # the choosers on a second row
+
+
+def test_at_normal_text_size_everything_shares_one_row_with_words(qtbot, contacts_file):
+    from PySide6.QtCore import Qt
+
+    window = large_text_window(qtbot, 1280, scale=1.0)
+    open_and_plan(qtbot, window, long_sheet_list(contacts_file))
+    qtbot.wait(20)
+
+    assert not window.toolBarBreak(window.list_toolbar)
+    assert window.list_toolbar.y() == window.toolbar.y()
+    assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    assert_every_toolbar_command_in_sight(window)
