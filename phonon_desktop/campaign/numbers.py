@@ -15,6 +15,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from phonon_desktop.campaign import chunked
 from phonon_desktop.sheets.model import CellKind
 
 
@@ -78,7 +79,7 @@ def normalise_column(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Digits to send (object array, "" when none) and a NumberIssue code (int8) per cell."""
     n = len(texts)
-    digits = np.full(n, "", dtype=object)
+    digits = chunked.filled(n, "")
     issues = np.zeros(n, dtype=np.int8)
     kinds = np.asarray(kinds)
 
@@ -96,27 +97,32 @@ def normalise_column(
     texts = np.asarray(texts, dtype=object)
     issues[(texts == "") & (issues == 0)] = NumberIssue.EMPTY
     todo = np.flatnonzero(issues == 0)
-    values = texts[todo].tolist()
 
     if default_country == "IN":
         # Plain digits, decided by length and first digit alone; then the usual ways of
         # writing them (+91 98765 43210, 098765-43210) by one expression. ASCII digits only:
-        # other scripts' digits go the slow way, which converts them.
-        fast = [
-            (
-                "91" + x if len(x) == 10 and x[0] >= "6"
-                else x if len(x) == 12 and x[0] == "9" and x[1] == "1" and x[2] >= "6"
-                else "91" + x[1:] if len(x) == 11 and x[0] == "0" and x[1] >= "6"
-                else None
-            )
-            if x.isdigit() and x.isascii()
-            else (("91" + m.group(1) + m.group(2)) if (m := _COMMON.fullmatch(x)) else None)
-            for x in values
-        ]
-        quick = np.array(fast, dtype=object)
-        decided = quick != None  # noqa: E711 (element-wise comparison)
-        digits[todo[decided]] = quick[decided]
-        slow = todo[~decided]
+        # other scripts' digits go the slow way, which converts them. A slice of rows at a
+        # time, so that no single array call holds the interpreter for long (see chunked).
+        undecided = []
+        for part in chunked.slices(len(todo)):
+            rows = todo[part]
+            fast = [
+                (
+                    "91" + x if len(x) == 10 and x[0] >= "6"
+                    else x if len(x) == 12 and x[0] == "9" and x[1] == "1" and x[2] >= "6"
+                    else "91" + x[1:] if len(x) == 11 and x[0] == "0" and x[1] >= "6"
+                    else None
+                )
+                if x.isdigit() and x.isascii()
+                else (("91" + m.group(1) + m.group(2)) if (m := _COMMON.fullmatch(x)) else None)
+                for x in texts[rows].tolist()
+            ]
+            quick = np.empty(len(fast), dtype=object)
+            quick[:] = fast
+            decided = quick != None  # noqa: E711 (element-wise comparison)
+            digits[rows[decided]] = quick[decided]
+            undecided.append(rows[~decided])
+        slow = np.concatenate(undecided) if undecided else todo
     else:
         slow = todo
     for row in slow.tolist():

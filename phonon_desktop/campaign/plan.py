@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from phonon_desktop.campaign import chunked
 from phonon_desktop.campaign import numbers as nums
 from phonon_desktop.campaign import times
 from phonon_desktop.campaign.batching import batches_for, preview_request
@@ -49,9 +50,9 @@ _LARGE_ROW_CHARS = 30_000
 def _texts(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:
     series = sheet.data[column]
     if rows is not None:
-        series = series.iloc[rows]
-    # A cell emptied by an edit may hold None or NaN rather than "": it is empty all the same.
-    return series.to_numpy(dtype=object, na_value="")
+        # A cell emptied by an edit may hold None or NaN rather than "": it is empty all the same.
+        return series.iloc[rows].to_numpy(dtype=object, na_value="")
+    return chunked.texts(series.to_numpy(dtype=object))  # in slices: the window keeps painting
 
 
 def _kinds(sheet: Sheet, column: str, rows: np.ndarray | None = None) -> np.ndarray:
@@ -85,10 +86,10 @@ class Plan:
         n = sheet.row_count
         self.levels = np.zeros(n, dtype=np.int8)
         self.numbers: list[np.ndarray] = []
-        self.start_times = np.full(n, "", dtype=object)
+        self.start_times = chunked.filled(n, "")
         self.questions: list[str] = []
         self._number_issues: list[np.ndarray] = []
-        self._primary = np.full(n, "", dtype=object)
+        self._primary = chunked.filled(n, "")
         self._epoch = np.zeros(n, dtype=np.int64)
         self._time_ok = np.zeros(n, dtype=bool)
         self._column_times: times.ColumnTimes | None = None
@@ -364,10 +365,9 @@ class Plan:
         assert column is not None
         texts = _texts(self.sheet, column, rows)
         kinds = _kinds(self.sheet, column, rows)
-        cleaned = np.array(
-            [(t.strip() if t.isascii() else clean_text(t)) if isinstance(t, str) else "" for t in texts.tolist()] or [""],
-            dtype=object,
-        )[: len(texts)]
+        cleaned = chunked.object_array(
+            [(t.strip() if t.isascii() else clean_text(t)) if isinstance(t, str) else "" for t in texts.tolist()]
+        )
         codes = np.zeros(len(texts), dtype=np.int8)
         codes[cleaned == ""] = _ID_EMPTY
         codes[kinds == CellKind.NUMBER_DAMAGED] = _ID_DAMAGED
@@ -492,7 +492,7 @@ class Plan:
         targets = np.arange(n) if rows is None else rows
         total = np.zeros(len(targets), dtype=np.int64)
         for column in self.mapping.keys.values():
-            total += np.fromiter(map(len, _texts(self.sheet, column, rows)), dtype=np.int64, count=len(targets))
+            total += chunked.lengths(_texts(self.sheet, column, rows))
         codes[targets] = 0
         head, tail = envelope("TEST", "x" * 64, "x" * 8)
         room = MAX_BODY_BYTES - len(head) - len(tail)
@@ -540,7 +540,7 @@ class Plan:
                 assert st.at is not None
                 moment = st.at.astimezone(zone)
             iso = times.to_iso(moment)
-            self.start_times = np.full(n, iso, dtype=object)
+            self.start_times = chunked.filled(n, iso)
             self._epoch = np.full(n, int(moment.timestamp()), dtype=np.int64)
             codes = np.zeros(n, dtype=np.int8)
             if st.kind != "now":
@@ -553,7 +553,7 @@ class Plan:
                         f"The start time {_local_text(iso)} is on a date that has passed, so no row can be sent. "
                         "Choose a start time from today on."
                     )
-            texts = np.full(n, iso, dtype=object)
+            texts = chunked.filled(n, iso)
             column = None
         self._time_ok = (codes == 0) | (codes == TimeIssue.PAST_TODAY)
         self._checks["time"] = Check(column, codes, _TIME_LEVELS, self._explain_time(texts))

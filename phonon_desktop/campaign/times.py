@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from phonon_desktop.campaign import chunked
 from phonon_desktop.sheets.model import CellKind
 
 CALLING_HOURS = (9 * 60, 21 * 60)  # 09:00 to 21:00, India's hours for commercial calls
@@ -211,7 +212,7 @@ def read_time_column(
     zone = ZoneInfo(zone_name)
     codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
     values = uniques.tolist()
-    iso = np.full(len(values), "", dtype=object)
+    iso = chunked.filled(len(values), "")
     epoch = np.zeros(len(values), dtype=np.int64)
     day = np.zeros(len(values), dtype=np.int32)
     issue = np.zeros(len(values), dtype=np.int8)
@@ -277,7 +278,7 @@ def read_time_column(
     row_issue[kinds == CellKind.FORMULA_NO_VALUE] = TimeIssue.EMPTY
     ok = row_issue == TimeIssue.OK
     return ColumnTimes(
-        iso=np.where(ok, iso[codes], ""),
+        iso=chunked.build(len(codes), object, lambda s: np.where(ok[s], iso[codes[s]], "")),  # a slice at a time
         epoch=np.where(ok, epoch[codes], 0),
         local_day=np.where(ok, day[codes], 0).astype(np.int32),
         issues=row_issue.astype(np.int8),

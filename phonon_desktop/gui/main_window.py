@@ -221,9 +221,9 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
     def _set_sheet(self, sheet: Sheet) -> None:
         self._sheet = sheet
         self._plan = None
-        self._send_left = None
         self._find_cache = None
         self.table_model.set_sheet(sheet)
+        self._send_left = self._no_sent_rows()
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self._size_columns()
         self._update_counts()
@@ -279,12 +279,18 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
 
     def _set_plan(self, plan: Any) -> None:
         self._plan = plan
-        self._send_left = None
+        self._send_left = self._no_sent_rows()
         self.table_model.set_plan(plan)
         if self.table_model.row_filter.active:
             self.table_model.set_filter(self.table_model.row_filter)
         self._update_summary()
         self.plan_changed.emit(plan)
+
+    def _no_sent_rows(self) -> dict[str, int] | None:
+        """The Send button's count of rows left alone, known at once when nothing was sent yet
+        (counting a million statuses on this thread would freeze the window); else None:
+        counted when asked."""
+        return None if self.table_model.has_sent_statuses() else {}
 
     def cells_edited(self, rows: list[int]) -> None:
         """After an edit or its undo: re-check only these rows."""
@@ -298,7 +304,7 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
                 self.replan()
                 return
             self.table_model.set_plan_rows(self._plan, rows)
-            self._send_left = None  # the edited rows may have become sendable, or stopped being
+            self._send_left = self._no_sent_rows()  # the edited rows may have become sendable, or stopped being
             self._update_summary()
             self.plan_changed.emit(self._plan)
 

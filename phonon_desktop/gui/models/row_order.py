@@ -13,31 +13,46 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from phonon_desktop.campaign import chunked
+
 
 # Texts up to this many characters sort as a fixed-width numpy array (fast); a column with
 # longer cells sorts through pandas' factorize, which needs no width-sized copy.
 _FIXED_WIDTH_LIMIT = 64
 
 
-def _numbers(series: pd.Series, empty: np.ndarray) -> np.ndarray | None:
+def _numbers(values: np.ndarray, empty: np.ndarray) -> np.ndarray | None:
     """The column as floats when it is (at least 90 %) numbers; None for a text column."""
-    filled = series[~empty]
-    if filled.empty:
+    filled = np.flatnonzero(~empty)
+    if len(filled) == 0:
         return None
-    sample = filled.iloc[:: max(1, len(filled) // 2000)]  # decide on ~2,000 cells, not a million
-    if pd.to_numeric(sample, errors="coerce").notna().mean() < 0.9:
+    sample = values[filled[:: max(1, len(filled) // 2000)]]  # decide on ~2,000 cells, not a million
+    if pd.to_numeric(pd.Series(sample, dtype=object), errors="coerce").notna().mean() < 0.9:
         return None
-    numbers = pd.to_numeric(series.where(~empty), errors="coerce").to_numpy(dtype=float)
+
+    def part(s: slice) -> np.ndarray:
+        piece = pd.Series(values[s], dtype=object).where(~empty[s])
+        return pd.to_numeric(piece, errors="coerce").to_numpy(dtype=float)
+
+    numbers = chunked.build(len(values), float, part)
     return numbers if np.count_nonzero(~np.isnan(numbers)) >= 0.9 * len(filled) else None
 
 
-def _text_keys(series: pd.Series) -> np.ndarray:
-    """Sortable keys of the texts, ignoring case."""
-    folded = series.str.casefold()
-    if len(folded) and folded.str.len().max() <= _FIXED_WIDTH_LIMIT:
-        return folded.to_numpy().astype("U")
+def _text_keys(values: np.ndarray) -> np.ndarray:
+    """Sortable keys of the texts, ignoring case (built a slice at a time: see ``chunked``)."""
+    n = len(values)
+    folded = chunked.build(n, object, lambda s: [t.casefold() if isinstance(t, str) else "" for t in values[s].tolist()])
+    width = int(chunked.lengths(folded).max()) if n else 0
+    if width <= _FIXED_WIDTH_LIMIT:
+        return chunked.build(n, f"U{max(width, 1)}", lambda s: folded[s])
     codes, _ = pd.factorize(folded, sort=True)
     return codes.astype(np.int64)
+
+
+def _reversed(keys: np.ndarray) -> np.ndarray:
+    """A contiguous reversed copy, a slice at a time (numpy's own copy would hold the GIL)."""
+    n = len(keys)
+    return chunked.build(n, keys.dtype, lambda s: keys[n - s.stop: n - s.start][::-1])
 
 
 def sort_permutation(values: np.ndarray, descending: bool = False) -> np.ndarray:
@@ -50,24 +65,25 @@ def sort_permutation(values: np.ndarray, descending: bool = False) -> np.ndarray
     n = len(values)
     if n == 0:
         return np.arange(0, dtype=np.int64)
-    series = pd.Series(values, dtype=object, copy=False)
-    empty = (series == "").to_numpy()
-    numbers = _numbers(series, empty)
+    values = np.asarray(values, dtype=object)
+    empty = chunked.build(n, bool, lambda s: values[s] == "")
+    numbers = _numbers(values, empty)
     if numbers is not None:
         # Texts in a number column sort after the numbers, before the empty cells.
         is_text = np.isnan(numbers) & ~empty
         primary = np.where(np.isnan(numbers), 0.0, numbers)
-        text_keys = _text_keys(series) if is_text.any() else np.zeros(n, dtype=np.int64)
-        order = np.lexsort((text_keys, -primary if descending else primary, np.where(empty, 2, np.where(is_text, 1, 0))))
+        text_keys = _text_keys(values) if is_text.any() else np.zeros(n, dtype=np.int64)
+        group = np.where(empty, 2, np.where(is_text, 1, 0))
+        order = np.lexsort((text_keys, -primary if descending else primary, group))
         if descending and is_text.any():  # texts among numbers: reverse them as well
-            texts = order[np.where(empty, 2, np.where(is_text, 1, 0))[order] == 1]
-            order[np.where(empty, 2, np.where(is_text, 1, 0))[order] == 1] = texts[::-1]
+            texts = order[group[order] == 1]
+            order[group[order] == 1] = texts[::-1]
         return order.astype(np.int64)
-    keys = _text_keys(series)
+    keys = _text_keys(values)
     if descending:
         # Sorting the reversed column and reading the result backwards gives descending
         # order with equal values still in file order.
-        order = (n - 1 - np.argsort(keys[::-1], kind="stable"))[::-1]
+        order = (n - 1 - np.argsort(_reversed(keys), kind="stable"))[::-1]
     else:
         order = np.argsort(keys, kind="stable")
     # empty cells last, whatever the direction
@@ -78,8 +94,12 @@ def contains_text(values: np.ndarray, text: str) -> np.ndarray:
     """Bool per row: the cell contains ``text``, ignoring case."""
     if not text:
         return np.ones(len(values), dtype=bool)
-    series = pd.Series(values, dtype=object, copy=False)
-    return series.str.contains(text, case=False, regex=False, na=False).to_numpy(dtype=bool)
+
+    def part(s: slice) -> np.ndarray:
+        series = pd.Series(values[s], dtype=object, copy=False)
+        return series.str.contains(text, case=False, regex=False, na=False).to_numpy(dtype=bool)
+
+    return chunked.build(len(values), bool, part)
 
 
 def rows_containing(columns: Sequence[np.ndarray], text: str) -> np.ndarray:
@@ -126,7 +146,8 @@ def filter_mask(
     if wanted.problems_only and levels is not None:
         mask &= levels > 0
     if wanted.statuses:
-        mask &= np.isin(statuses, np.array(sorted(wanted.statuses), dtype=object))
+        chosen = np.array(sorted(wanted.statuses), dtype=object)
+        mask &= chunked.build(n, bool, lambda s: np.isin(statuses[s], chosen))
     if wanted.text:
         mask &= rows_containing(columns, wanted.text)
     return mask

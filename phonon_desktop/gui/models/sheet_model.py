@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QIcon
 
 import pandas as pd
 
+from phonon_desktop.campaign import chunked
 from phonon_desktop.gui.models.row_order import RowFilter, filter_mask, sort_permutation, visible_order
 from phonon_desktop.gui.row_look import default_status_style, problem_tint
 from phonon_desktop.sheets.model import CellKind, Sheet
@@ -53,6 +54,7 @@ class SheetTableModel(QAbstractTableModel):
         self._plan: Any = None
         self._problems: dict[int, list[Any]] = {}
         self._sent: np.ndarray = np.zeros(0, dtype=object)  # status set by sending, or None
+        self._any_sent = False  # whether any row of _sent holds a status
         self._sent_tips: dict[int, str] = {}
         self._read_only: np.ndarray | None = None
         self._roles: dict[str, str] = {}
@@ -73,8 +75,9 @@ class SheetTableModel(QAbstractTableModel):
             self._row_numbers = np.zeros(0, dtype=np.int64)
         else:
             self._headers = list(sheet.headers)
-            # Own copies: edits write here and into the sheet, never into a read-only view.
-            self._columns = [np.array(sheet.data[h].to_numpy(dtype=object), dtype=object) for h in sheet.data.columns]
+            # The sheet's own arrays (read-only views): copying a million-row list here would
+            # freeze the window; a column is copied when it is first edited (write_cells).
+            self._columns = [display_column(sheet.data[h]) for h in sheet.data.columns]
             n = sheet.row_count
             self._row_numbers = np.asarray(sheet.source_rows, dtype=np.int64)
         self._order = np.arange(n, dtype=np.int64)
@@ -86,7 +89,8 @@ class SheetTableModel(QAbstractTableModel):
         self._levels = None
         self._plan = None
         self._problems = {}
-        self._sent = np.full(n, None, dtype=object)
+        self._sent = np.empty(n, dtype=object)  # all None
+        self._any_sent = False
         self._sent_tips = {}
         self._read_only = None
         self.endResetModel()
@@ -141,6 +145,7 @@ class SheetTableModel(QAbstractTableModel):
         if rows.size == 0:
             return
         self._sent[rows] = np.asarray(statuses, dtype=object)
+        self._any_sent = True
         if tooltips is not None:
             for r, tip in zip(rows.tolist(), tooltips):
                 if tip:
@@ -153,6 +158,7 @@ class SheetTableModel(QAbstractTableModel):
     def clear_statuses(self) -> None:
         """Forget sending statuses: the Status column shows validation again."""
         self._sent[:] = None
+        self._any_sent = False
         self._sent_tips = {}
         self._emit_column_changed(self.STATUS_COLUMN)
         self.statuses_changed.emit()
@@ -160,20 +166,20 @@ class SheetTableModel(QAbstractTableModel):
     def sent_statuses(self, rows: np.ndarray) -> np.ndarray:
         """The sending status shown for these sheet rows (None where nothing was sent)."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = np.full(len(rows), None, dtype=object)
+        out = np.empty(len(rows), dtype=object)  # all None
+        if not self._any_sent:
+            return out
         inside = (rows >= 0) & (rows < len(self._sent))  # a plan a moment older than the list
         out[inside] = self._sent[rows[inside]]
         return out
 
+    def has_sent_statuses(self) -> bool:
+        """Whether any row shows a sending status (False: every row shows its validation)."""
+        return self._any_sent
+
     def statuses(self) -> np.ndarray:
         """The status shown for every sheet row (object array of status words)."""
-        n = len(self._sent)
-        if self._levels is None:
-            validation = np.full(n, "ready", dtype=object)
-        else:
-            validation = np.array(["ready", "warning", "error"], dtype=object)[np.clip(self._levels, 0, 2)]
-        has_sent = self._sent != None  # noqa: E711 - elementwise on an object array
-        return np.where(has_sent, self._sent, validation)
+        return status_words(self._levels, self._sent if self._any_sent else None, len(self._sent))
 
     def set_read_only_rows(self, rows: np.ndarray | None) -> None:
         if rows is None:
@@ -203,7 +209,7 @@ class SheetTableModel(QAbstractTableModel):
 
     # Above this many rows, sorting and text filtering run through ``run_heavy`` (a worker
     # thread supplied by the window) so that the window keeps painting meanwhile.
-    HEAVY_ROWS = 150_000
+    HEAVY_ROWS = 20_000
     run_heavy: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
 
     def _heavy(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
@@ -217,17 +223,18 @@ class SheetTableModel(QAbstractTableModel):
         if self._sheet is None or not 0 <= column < self.columnCount():
             return
         descending = order == Qt.SortOrder.DescendingOrder
+        sheet = self._sheet
+        work: Callable[[], np.ndarray]
         if column == self.ROW_NUMBER_COLUMN:
-            perm = np.argsort(self._row_numbers, kind="stable")
-            self._sorted(column, perm[::-1].copy() if descending else perm)
+            numbers = self._row_numbers
+            work = lambda: _stable_order(numbers, descending)  # noqa: E731
         elif column == self.STATUS_COLUMN:
-            ranks = pd.Series(self.statuses(), dtype=object).map(STATUS_RANK).fillna(99).to_numpy(dtype=np.int64)
-            self._sorted(column, np.argsort(-ranks if descending else ranks, kind="stable"))
+            levels, sent, n = self._levels, (self._sent if self._any_sent else None), len(self._sent)
+            work = lambda: _stable_order(status_ranks(levels, sent, n), descending)  # noqa: E731
         else:
             values = self._columns[column - self.FIRST_DATA_COLUMN]
-            sheet = self._sheet
-            self._heavy(lambda: sort_permutation(values, descending),
-                        lambda perm: self._sheet is sheet and self._sorted(column, perm))
+            work = lambda: sort_permutation(values, descending)  # noqa: E731
+        self._heavy(work, lambda perm: self._sheet is sheet and self._sorted(column, perm))
 
     def _sorted(self, column: int, perm: np.ndarray) -> None:
         self.sort_column = column
@@ -240,13 +247,14 @@ class SheetTableModel(QAbstractTableModel):
         if not wanted.active:
             self._filtered(wanted, None)
             return
-        columns, statuses, levels, sheet = list(self._columns), self.statuses(), self._levels, self._sheet
-        work = lambda: filter_mask(columns, statuses, levels, wanted)  # noqa: E731
+        columns, levels, sheet, n = list(self._columns), self._levels, self._sheet, len(self._sent)
+        sent = self._sent if self._any_sent else None
+        # The status words are made only when the filter asks for statuses, and off this thread
+        # for a big list (a million of them take a moment).
+        work = lambda: filter_mask(  # noqa: E731
+            columns, status_words(levels, sent, n) if wanted.statuses else np.zeros(n, dtype=np.int8), levels, wanted)
         done = lambda mask: self._sheet is sheet and self._filtered(wanted, mask)  # noqa: E731
-        if wanted.text:
-            self._heavy(work, done)
-        else:
-            done(work())
+        self._heavy(work, done)
 
     def _filtered(self, wanted: RowFilter, mask: np.ndarray | None) -> None:
         if wanted is not self.row_filter:
@@ -288,6 +296,9 @@ class SheetTableModel(QAbstractTableModel):
         """Put texts into cells (sheet coordinates) of both the sheet and the display."""
         sheet = self._sheet
         assert sheet is not None
+        for c in set(cols):
+            if not self._columns[c].flags.writeable:  # the sheet's read-only view: take an own copy
+                self._columns[c] = np.array(self._columns[c], dtype=object)
         for r, c, text in zip(rows, cols, texts):
             self._columns[c][r] = text
             sheet.data.iat[r, c] = text
@@ -446,6 +457,50 @@ class SheetTableModel(QAbstractTableModel):
     def _emit_all_changed(self) -> None:
         if len(self._order) and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, self.columnCount() - 1))
+
+
+def display_column(series: pd.Series) -> np.ndarray:
+    """A sheet column as an object array of texts, without copying it when it already is one."""
+    if series.dtype == object:
+        return series.to_numpy(dtype=object)
+    values = series.to_numpy()
+    return chunked.build(len(values), object, lambda s: values[s].astype(object))
+
+
+def status_words(levels: np.ndarray | None, sent: np.ndarray | None, n: int) -> np.ndarray:
+    """The status shown for each of ``n`` rows: the sending status where there is one (``sent``,
+    None where nothing was sent), else ready/warning/error from the validation ``levels``."""
+    words = np.array(["ready", "warning", "error"], dtype=object)
+    if levels is None:
+        shown = chunked.filled(n, "ready")
+    else:
+        shown = chunked.build(n, object, lambda s: words[np.clip(levels[s], 0, 2)])
+    if sent is not None:
+        for s in chunked.slices(n):
+            piece = sent[s]
+            has = piece != None  # noqa: E711 - elementwise on an object array
+            shown[s][has] = piece[has]
+    return shown
+
+
+def status_ranks(levels: np.ndarray | None, sent: np.ndarray | None, n: int) -> np.ndarray:
+    """The sort rank of each row's shown status (errors first, as STATUS_RANK says)."""
+    by_level = np.array([STATUS_RANK["ready"], STATUS_RANK["warning"], STATUS_RANK["error"]], dtype=np.int64)
+    ranks = np.full(n, STATUS_RANK["ready"], dtype=np.int64) if levels is None else by_level[np.clip(levels, 0, 2)]
+    if sent is not None:
+        for s in chunked.slices(n):
+            piece = sent[s]
+            has = np.flatnonzero(piece != None)  # noqa: E711
+            if len(has):
+                ranks[s.start + has] = [STATUS_RANK.get(str(x), 99) for x in piece[has].tolist()]
+    return ranks
+
+
+def _stable_order(keys: np.ndarray, descending: bool) -> np.ndarray:
+    """Row indices by ``keys`` (numbers), ties in file order whichever the direction."""
+    if descending:
+        return np.argsort(-keys, kind="stable")
+    return np.argsort(keys, kind="stable")
 
 
 def problem_text(problem: Any) -> str:
