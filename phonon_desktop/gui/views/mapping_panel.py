@@ -1,4 +1,6 @@
-"""The side panel: what will be sent. Numbers, customer id, start time, flow variables.
+"""The side panel: what will be sent. Numbers (and the country of numbers written without a
+country code), customer id (and whether a number or id may come twice), start time (and the
+calls' time zone), flow variables.
 
 It edits the mapping's JSON form (the same as the mapping file) and says when it changed;
 the window turns that into a ``campaign.Mapping`` and re-plans. Below: the summary of the
@@ -12,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from phonon_desktop.gui import icons, shortcuts, sizes
+from phonon_desktop.gui.views.place_choosers import country_chooser
 from phonon_desktop.gui.views.start_time_box import StartTimeBox
 
 GENERATE_ID = "Generate one per row"
@@ -84,6 +88,19 @@ class MappingPanel(QWidget):
         for b in (self.up_button, self.down_button, self.remove_number):
             nrow.addWidget(b)
         nl.addLayout(nrow)
+        country_title = QLabel("Numbers without a country code a&re from:")
+        country_title.setWordWrap(True)
+        self.country = country_chooser()
+        self.country.set_value("IN")
+        self.country.setToolTip("How a number like 98123 45678 or 050 123 4567 is read. Numbers written with "
+                                "+ and a country code are read as written. Type to search, e.g. UAE or +971.")
+        country_title.setBuddy(self.country)
+        nl.addWidget(country_title)
+        nl.addWidget(self.country)
+        self.allow_other_countries = QCheckBox("&Also call numbers of other countries")
+        self.allow_other_countries.setToolTip("Off: a number of another country (for example +44 …) is an error, "
+                                              "so nobody abroad is called by mistake.")
+        nl.addWidget(self.allow_other_countries)
         lay.addWidget(numbers_box)
 
         form_box = QGroupBox("Customer")
@@ -91,6 +108,10 @@ class MappingPanel(QWidget):
         self.client_id = QComboBox()
         self.client_id.setAccessibleName("Customer ID column")
         form.addRow("Customer &ID:", self.client_id)
+        self.allow_duplicates = QCheckBox("Allow a number or customer i&d twice")
+        self.allow_duplicates.setToolTip("Off: a second row with the same main number or customer id is an error, "
+                                         "so nobody is called twice. On: it is only a warning.")
+        form.addRow(self.allow_duplicates)
         lay.addWidget(form_box)
 
         start_group = QGroupBox("Start")
@@ -164,6 +185,9 @@ class MappingPanel(QWidget):
         self.remove_number.clicked.connect(self._on_remove_number)
         self.numbers.model().rowsMoved.connect(lambda *_: self._changed())
         self.client_id.currentIndexChanged.connect(lambda _i: self._changed())
+        self.country.value_changed.connect(lambda _v: self._changed())
+        self.allow_other_countries.toggled.connect(lambda _on: self._changed())
+        self.allow_duplicates.toggled.connect(lambda _on: self._changed())
         self.start.changed.connect(self._changed)
         self.add_key.clicked.connect(lambda: self._add_key_row("", ""))
         self.remove_key.clicked.connect(self._on_remove_key)
@@ -173,7 +197,8 @@ class MappingPanel(QWidget):
     def focus_chain(self) -> list[QWidget]:
         """The panel's controls in Tab order: top to bottom, as the operator reads them."""
         chain: list[QWidget] = [self.numbers, self.add_number, self.up_button, self.down_button,
-                                self.remove_number, self.client_id]
+                                self.remove_number, self.country, self.allow_other_countries, self.client_id,
+                                self.allow_duplicates]
         chain += self.start.focus_chain()
         chain.append(self.keys)
         for r in range(self.keys.rowCount()):
@@ -225,12 +250,13 @@ class MappingPanel(QWidget):
             self.client_id.setCurrentIndex(max(0, i))
             self.start.set_columns(self._headers)
             self.start.set_zone(obj.get("timezone") or "Asia/Kolkata")
+            self.country.set_value(str(obj.get("default_country") or "IN").upper())
+            self.allow_other_countries.setChecked(obj.get("allow_other_countries") is True)
+            self.allow_duplicates.setChecked(obj.get("allow_duplicates") is True)
             self.start.set_from_json(obj.get("start_time", "now"))
             self.keys.setRowCount(0)
             for name, col in (obj.get("keys") or {}).items():
                 self._add_key_row(name, col if col in self._headers else "")
-            self._extra = {k: obj[k] for k in ("timezone", "default_country", "allow_other_countries",
-                                                "allow_duplicates") if k in obj}
             self._refresh_add_number()
         finally:
             self._filling = False
@@ -252,7 +278,13 @@ class MappingPanel(QWidget):
             if name and isinstance(combo, QComboBox) and combo.currentText():
                 keys[name] = combo.currentText()
         out["keys"] = keys
-        out.update(getattr(self, "_extra", {}))
+        out["timezone"] = self.start.zone
+        out["default_country"] = self.country.value()
+        # Left out when off, as in a saved mapping file.
+        if self.allow_other_countries.isChecked():
+            out["allow_other_countries"] = True
+        if self.allow_duplicates.isChecked():
+            out["allow_duplicates"] = True
         return out
 
     def set_summary(self, ready: int, warnings: int, errors: int) -> None:

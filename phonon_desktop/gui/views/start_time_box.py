@@ -1,8 +1,10 @@
-"""Choosing when calls start: now, one time, waves, or a column of the sheet.
+"""Choosing when calls start: now, one time, waves, or a column of the sheet, and in which
+time zone the calls are.
 
-Times are picked in the campaign's time zone (India by default) with a calendar; when this
-computer's clock is in another zone, the same moment is shown in local time beside it, so
-nobody schedules 10:30 London time by mistake. Past times and night hours are warned about.
+Times are picked in the campaign's time zone (India by default) with a calendar. When that
+zone is not India's, the same moment is shown in India time beside it; when this computer's
+clock is in yet another zone, in local time too, so nobody schedules 10:30 London time by
+mistake. Past times and night hours (in the campaign's zone) are warned about.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
@@ -26,11 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from phonon_desktop.gui.views.place_choosers import INDIA_ZONES, zone_chooser, zone_city
+
 CALLING_HOURS = (9, 21)  # India's rules for commercial calls: 09:00 to 21:00
+INDIA = ZoneInfo("Asia/Kolkata")
 
 
 def zone_label(zone: str) -> str:
-    return "India time" if zone in ("Asia/Kolkata", "Asia/Calcutta") else zone
+    """The zone in a sentence: "India time", "Dubai time"."""
+    return zone_city(zone)
+
+
+def _day_note(moment: datetime, first: datetime) -> str:
+    """" Wed 02 Dec" when the converted moment falls on another day."""
+    return "" if moment.date() == first.date() else moment.strftime(" %a %d %b")
 
 
 def start_warnings(at: datetime, now: datetime, zone: str, last_wave: datetime | None = None) -> list[str]:
@@ -70,6 +81,15 @@ class StartTimeBox(QWidget):
         self._call_count = 0
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        # The zone first: it says how every time below (and in a time column) is read.
+        zone_title = QLabel("Calls are in the time &zone:")
+        self.zone_choice = zone_chooser()
+        self.zone_choice.set_value(self.zone)
+        zone_title.setBuddy(self.zone_choice)
+        self.zone_choice.setToolTip("Times you pick or that the list holds are read in this zone; calling hours "
+                                    "(09:00–21:00) are checked in it too. Type to search, e.g. Dubai.")
+        lay.addWidget(zone_title)
+        lay.addWidget(self.zone_choice)
         self.now_radio = QRadioButton("&Now")
         self.at_radio = QRadioButton("At &one time")
         self.waves_radio = QRadioButton("In &waves")
@@ -121,6 +141,7 @@ class StartTimeBox(QWidget):
         lay.addWidget(self.warning_label)
         self.now_radio.setChecked(True)
         self.set_start(self._default_start())
+        self.zone_choice.value_changed.connect(self._on_zone_chosen)
         self.group.idToggled.connect(lambda _id, on: on and self._changed())
         self.when.dateTimeChanged.connect(lambda _v: self._changed())
         self.wave_calls.valueChanged.connect(lambda _v: self._changed())
@@ -130,7 +151,7 @@ class StartTimeBox(QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         """The start choices, then the controls of the chosen one, in Tab order."""
-        return [self.now_radio, self.at_radio, self.waves_radio, self.column_radio, self.when,
+        return [self.zone_choice, self.now_radio, self.at_radio, self.waves_radio, self.column_radio, self.when,
                 self.wave_calls, self.wave_minutes, self.column]
 
     # ----- values -----------------------------------------------------------------------
@@ -164,8 +185,20 @@ class StartTimeBox(QWidget):
         self.column.blockSignals(False)
 
     def set_zone(self, zone: str) -> None:
+        """Show a mapping's zone; a name this computer does not know is shown as India's."""
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = "Asia/Kolkata"
         self.zone = zone
+        self.zone_choice.set_value(zone)
         self._refresh()
+
+    def _on_zone_chosen(self, zone: str) -> None:
+        # The picked wall time stays (10:30 stays 10:30, now in the new zone): the operator
+        # says when the customers' phones ring, in their zone.
+        self.zone = zone
+        self._changed()
 
     def set_call_count(self, count: int) -> None:
         self._call_count = count
@@ -225,16 +258,24 @@ class StartTimeBox(QWidget):
         return start_warnings(at, self._now(), self.zone, last)
 
     def local_time_text(self) -> str:
-        """The chosen moment on this computer's clock, when its zone differs; else ""."""
+        """The chosen moment in India time (when the campaign's zone is another) and on this
+        computer's clock (when it shows yet another time); "" when they all agree."""
         if self.kind() not in ("at", "spread"):
             return ""
         at = self.start()
+        parts = []
+        shown = {at.utcoffset()}
+        if self.zone not in INDIA_ZONES:
+            india = at.astimezone(INDIA)
+            if india.utcoffset() not in shown:
+                parts.append(f"{india.strftime('%H:%M')}{_day_note(india, at)} India time")
+                shown.add(india.utcoffset())
         local = at.astimezone(self.machine_zone) if self.machine_zone else at.astimezone()
-        if local.utcoffset() == at.utcoffset():
+        if local.utcoffset() not in shown:
+            parts.append(f"{local.strftime('%H:%M')}{_day_note(local, at)} on this computer ({local.tzname()})")
+        if not parts:
             return ""
-        day = "" if local.date() == at.date() else local.strftime(" %a %d %b")
-        return (f"{at.strftime('%H:%M')} {zone_label(self.zone)} = {local.strftime('%H:%M')}{day} "
-                f"on this computer ({local.tzname()})")
+        return f"{at.strftime('%H:%M')} {zone_label(self.zone)} = " + " = ".join(parts)
 
     def _changed(self) -> None:
         self._refresh()
