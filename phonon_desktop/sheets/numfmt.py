@@ -355,6 +355,11 @@ class _Quick:
     template: str  # str.format template: prefix, "{:,.2f}"-like field, suffix
     factor: float  # percent and thousands scaling, times 10**decimals
     power: float  # 10**decimals
+    prefix: str = ""
+    suffix: str = ""
+    decimals: int = 0
+    grouping: bool = False
+    min_digits: int = 1
 
 
 def _quick_layout(s: _Section) -> _Quick | None:
@@ -385,7 +390,7 @@ def _quick_layout(s: _Section) -> _Quick | None:
 
     template = escaped(prefix) + "{:0%d%s.%df}" % (width, "," if s.grouping else "", decimals) + escaped(suffix)
     factor = 100.0**s.percent / 1000.0**s.scale_commas * 10**decimals
-    return _Quick(template, factor, float(10**decimals))
+    return _Quick(template, factor, float(10**decimals), prefix, suffix, decimals, s.grouping, min_digits)
 
 
 @lru_cache(maxsize=1024)
@@ -418,12 +423,57 @@ def display_numbers(values: np.ndarray, code: str) -> np.ndarray | None:
         rounded = np.floor(magnitudes + 0.5)
         near_tie = np.abs(magnitudes - np.floor(magnitudes) - 0.5) <= magnitudes * 1e-12 + 1e-9
         odd = near_tie | ~(magnitudes < 2.0**52)
-    out[:] = list(map(quick.template.format, (rounded / quick.power).tolist()))
+    if quick.decimals <= 4:
+        out[:] = _texts_of_rounded(np.where(odd, 0, rounded).astype(np.int64), quick)
+    else:
+        out[:] = list(map(quick.template.format, (rounded / quick.power).tolist()))
     for i in np.flatnonzero((values < 0) & ~odd).tolist():
         out[i] = "-" + out[i] if rounded[i] else None
     for i in np.flatnonzero(odd).tolist():
         out[i] = render(float(values[i]))
     return out
+
+
+def _lookup(texts: list[str]) -> np.ndarray:
+    table = np.empty(len(texts), dtype=object)
+    table[:] = texts
+    return table
+
+
+# Digit groups as text, looked up instead of formatted: a column of a million amounts is
+# written by a few numpy additions of strings rather than a million format calls.
+_LEADING = _lookup([str(i) for i in range(1000)])
+_GROUPS = _lookup([f",{i:03d}" for i in range(1000)])
+_FRACTIONS = {d: _lookup([f".{i:0{d}d}" for i in range(10**d)]) for d in range(1, 5)}
+
+
+def _texts_of_rounded(rounded: np.ndarray, quick: _Quick) -> np.ndarray:
+    """Texts of non-negative integers (the value times 10**decimals, already rounded) below 2**52."""
+    power = 10**quick.decimals
+    whole, part = np.divmod(rounded, power)
+    if quick.grouping:
+        texts = np.empty(len(rounded), dtype=object)
+        groups = np.ones(len(rounded), dtype=np.int64)
+        for threshold in (10**3, 10**6, 10**9, 10**12, 10**15):
+            groups += whole >= threshold
+        for count in np.unique(groups).tolist():
+            at = np.flatnonzero(groups == count)
+            rest = whole[at]
+            text = _LEADING[rest // 1000 ** (count - 1)]
+            for k in range(count - 2, -1, -1):
+                text = text + _GROUPS[(rest // 1000**k) % 1000]
+            texts[at] = text
+    else:
+        texts = _lookup(list(map(int.__repr__, whole.tolist())))
+        if quick.min_digits > 1:
+            texts = _lookup([t.zfill(quick.min_digits) for t in texts.tolist()])
+    if quick.decimals:
+        texts = texts + _FRACTIONS[quick.decimals][part]
+    if quick.prefix:
+        texts = quick.prefix + texts
+    if quick.suffix:
+        texts = texts + quick.suffix
+    return texts
 
 
 def _quick_render(quick: _Quick, full: Render) -> Render:

@@ -48,16 +48,15 @@ class SheetExtras:
     merged_texts: dict[int, dict[int, str]] = field(default_factory=dict)  # row0 → {col index: text}
     # Number cells under a number format other than General (and not a date): format code →
     # (rows0, cols0) of its cells. Shown as Excel shows them ("15%", "1,234.50").
-    formatted: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
+    formatted: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict)
     shown: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells' text from the file (.ods)
     remarks: list[str] = field(default_factory=list)  # said to the operator with the read's notes
 
-    def add_formatted(self, code: str, row0: int, col0: int) -> None:
-        cells = self.formatted.get(code)
-        if cells is None:
-            cells = self.formatted[code] = ([], [])
-        cells[0].append(row0)
-        cells[1].append(col0)
+    def add_formatted(self, code: str, rows0, cols0) -> None:
+        """Cells (0-based rows and columns, as arrays or lists) shown with format ``code``."""
+        self.formatted.setdefault(code, []).append(
+            (np.asarray(rows0, dtype=np.int64), np.asarray(cols0, dtype=np.int64))
+        )
 
     def extent(self, first_column: int) -> tuple[int, int]:
         """Rows and columns (from ``first_column``) needed to hold every error or formula cell.
@@ -108,9 +107,9 @@ class SheetExtras:
         from phonon_desktop.sheets.numfmt import display_numbers
 
         rows = len(texts[0]) if texts else 0
-        for code, (cell_rows, cell_cols) in self.formatted.items():
-            r = np.asarray(cell_rows, dtype=np.int64)
-            c = np.asarray(cell_cols, dtype=np.int64) - first_column
+        for code, parts in self.formatted.items():
+            r = np.concatenate([p[0] for p in parts])
+            c = np.concatenate([p[1] for p in parts]) - first_column
             inside = (r >= 0) & (r < rows) & (c >= 0) & (c < len(texts))
             r, c = r[inside], c[inside]
             for j in np.unique(c).tolist():

@@ -97,6 +97,7 @@ def _number_formats(book) -> tuple[dict[int, int], dict[int, str]]:
 
 def _cells(sheet, extras, padded: dict[int, int], formatted: dict[int, str], error_texts: dict[int, str]) -> None:
     styled = bool(padded or formatted)
+    cells: dict[str, tuple[list[int], list[int]]] = {}
     for r in range(sheet.nrows):
         types = sheet.row_types(r)
         has_error = _ERROR in types
@@ -108,9 +109,13 @@ def _cells(sheet, extras, padded: dict[int, int], formatted: dict[int, str], err
             elif cell_type == _NUMBER and styled:
                 xf = sheet.cell_xf_index(r, c)
                 if xf in formatted:
-                    extras.add_formatted(formatted[xf], r, c)
+                    rows, columns = cells.setdefault(formatted[xf], ([], []))
+                    rows.append(r)
+                    columns.append(c)
                 elif xf in padded:
                     extras.zero_padded[(r, c)] = padded[xf]
+    for code, (rows, columns) in cells.items():
+        extras.add_formatted(code, rows, columns)
 
 
 def scan_book_details(fmt: str, path: str | os.PathLike, sheet_name: str, limits: ReadLimits,

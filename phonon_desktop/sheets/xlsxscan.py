@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from posixpath import join, normpath
 
+import numpy as np
 from defusedxml import ElementTree
 
 from phonon_desktop.sheets import guard
@@ -221,12 +222,65 @@ def _number_styles(archive: zipfile.ZipFile) -> tuple[dict[bytes, int], dict[byt
     return padded, formatted
 
 
-def _formatted_cell_pattern(styles: dict[bytes, str]) -> re.Pattern[bytes]:
-    """A cell with one of ``styles``: its style, column letters, row and attributes, in any order."""
-    choices = b"|".join(sorted(styles, key=len, reverse=True))
-    return re.compile(
-        rb'<(?:\w+:)?c\b(?=[^>]*\bs="(' + choices + rb')")(?=[^>]*\br="([A-Z]{1,3})(\d+)")([^>]*)>'
-    )
+class _FormattedCells:
+    """Finds the number cells that use a formatted style, a piece of sheet XML at a time.
+
+    Excel and openpyxl write a cell's attributes as r, s, t, without a namespace prefix: one
+    literal-prefix pattern per style finds those at C speed, each match only the reference
+    ("F123"), and numpy turns the references into rows and columns. A piece where a style
+    appears more often than its pattern found (another writer's attribute order or prefix,
+    or a text cell) is searched again with a pattern that takes the attributes in any order.
+    """
+
+    def __init__(self, styles: dict[bytes, str]) -> None:
+        self.styles = styles
+        self.ordered = {
+            style: re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})" s="' + style + rb'"(?: t="n")?[/>]') for style in styles
+        }
+        choices = b"|".join(sorted(styles, key=len, reverse=True))
+        self.any_order = re.compile(
+            rb'<(?:\w+:)?c\b(?=[^>]*\bs="(' + choices + rb')")(?=[^>]*\br="([A-Z]{1,3})(\d+)")([^>]*)>'
+        )
+        self.markers = {style: b' s="' + style + b'"' for style in styles}
+
+    def add(self, chunk: bytes, extras) -> None:
+        for style, pattern in self.ordered.items():
+            marker = self.markers[style]
+            expected = chunk.count(marker)
+            if not expected:
+                continue
+            typed = chunk.count(marker + b' t="')
+            if typed:  # text, boolean and error cells are not looked for
+                expected -= typed - chunk.count(marker + b' t="n"')
+            refs = pattern.findall(chunk)
+            if len(refs) < expected:
+                refs = [letters + row for found_style, letters, row, attrs in self.any_order.findall(chunk)
+                        if found_style == style and _cell_type(attrs) in (b"", b"n")]
+            if refs:
+                rows0, cols0 = _positions(refs)
+                extras.add_formatted(self.styles[style], rows0, cols0)
+
+
+def _positions(refs: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """0-based rows and columns of cell references such as b"F123", computed together."""
+    grid = np.array(refs)
+    width = grid.dtype.itemsize
+    codes = grid.view(np.uint8).reshape(len(refs), width).astype(np.int64)
+    letters = (codes >= 65) & (codes <= 90)
+    digits = (codes >= 48) & (codes <= 57)
+    letter_count = letters.sum(axis=1, keepdims=True)
+    digit_count = digits.sum(axis=1, keepdims=True)
+    place = np.arange(width)
+    row_power = np.where(digits, letter_count + digit_count - 1 - place, 0)
+    rows = (np.where(digits, codes - 48, 0) * 10**row_power).sum(axis=1)
+    column_power = np.where(letters, letter_count - 1 - place, 0)
+    columns = (np.where(letters, codes - 64, 0) * 26**column_power).sum(axis=1)
+    return rows - 1, columns - 1
+
+
+def _cell_type(attrs: bytes) -> bytes:
+    found = _TYPE.search(attrs)
+    return found.group(1) if found else b""
 
 
 def _cell_position(attributes: bytes) -> tuple[int, int] | None:
@@ -332,8 +386,7 @@ def scan_details(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
 
     extras = SheetExtras()
     padded_styles, formatted_styles = _number_styles(archive)
-    formatted_cell = _formatted_cell_pattern(formatted_styles) if formatted_styles else None
-    columns: dict[bytes, int] = {}
+    formatted_cells = _FormattedCells(formatted_styles) if formatted_styles else None
     padded_cell = (
         re.compile(rb'<(?:\w+:)?c\b([^>]*\bs="(?:' + b"|".join(padded_styles) + rb')"[^>]*)>')
         if padded_styles else None
@@ -381,27 +434,13 @@ def scan_details(path: str | os.PathLike, archive: zipfile.ZipFile, member: str,
                     if pos is not None:
                         style = re.search(rb'\bs="(\d+)"', attrs)
                         extras.zero_padded[pos] = padded_styles.get(style.group(1), 0) if style else 0
-            if formatted_cell is not None:
-                _formatted_cells(formatted_cell.findall(chunk), formatted_styles, columns, extras)
+            if formatted_cells is not None:
+                formatted_cells.add(chunk, extras)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, PermissionError):
             raise guard.locked_error(path) from exc
         raise guard.corrupt_error(path) from exc
     return extras
-
-
-def _formatted_cells(found: list[tuple[bytes, bytes, bytes, bytes]], styles: dict[bytes, str],
-                     columns: dict[bytes, int], extras) -> None:
-    """Record number cells under a format (text, boolean and error cells keep their text)."""
-    for style, letters, row, attrs in found:
-        if b't="' in attrs:
-            cell_type = _TYPE.search(attrs)
-            if cell_type and cell_type.group(1) != b"n":
-                continue
-        column = columns.get(letters)
-        if column is None:
-            column = columns[letters] = column_index(letters.decode())
-        extras.add_formatted(styles[style], int(row) - 1, column)
 
 
 def _last_row(path: str | os.PathLike, archive: zipfile.ZipFile, member: str) -> int:
