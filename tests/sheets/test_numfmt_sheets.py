@@ -84,3 +84,25 @@ def test_zero_padded_format_still_shows_leading_zeros_with_its_note(tmp_path):
     sheet = read_workbook(path)
     assert sheet.data["Mobile"].tolist() == ["09876543210"]
     assert any("leading zeros" in note for note in sheet.notes)
+
+
+def test_xlsx_cells_written_with_attributes_in_another_order(tmp_path):
+    """Writers other than Excel may put a cell's style before its reference."""
+    import re
+
+    from sheet_makers import rewrite_member
+
+    path = _formatted_xlsx(
+        tmp_path / "plain order.xlsx",
+        {"Share": "0%"},
+        [["Name", "Share"], ["Asha", 0.15], ["Ravi", "n/a"], ["Meena", 0.5]],
+    )
+    reordered = rewrite_member(
+        path, tmp_path / "other order.xlsx", "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<c r="(B\d+)" s="(\d+)"( t="\w+")?', rb'<c\3 s="\2" r="\1"', xml),
+    )
+    with zipfile.ZipFile(reordered) as archive:
+        assert b'<c t="n" s="' in archive.read("xl/worksheets/sheet1.xml")
+    sheet = read_workbook(reordered)
+    assert sheet.data["Share"].tolist() == ["15%", "n/a", "50%"]
+    assert sheet.kinds["Share"].tolist() == [CellKind.NUMBER, CellKind.TEXT, CellKind.NUMBER]
