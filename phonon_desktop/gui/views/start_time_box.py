@@ -113,6 +113,7 @@ class StartTimeBox(QWidget):
         when_row.addWidget(self.zone_caption)
         lay.addLayout(when_row)
         self.local_label = QLabel()
+        self.local_label.setWordWrap(True)  # three clocks in one sentence must not widen the panel
         lay.addWidget(self.local_label)
         waves = QHBoxLayout()
         self.wave_calls = QSpinBox()
