@@ -75,8 +75,20 @@ class WindowCampaignMixin:
         except ImportError:
             proposal, questions = None, []
         self._mapping_note = "\n".join(questions)
-        panel.set_mapping_json(proposal or {})
+        proposal = dict(proposal or {})
+        zone = self._preferred_zone()
+        if zone:  # a new list starts in the zone chosen in Preferences
+            proposal["timezone"] = zone
+        panel.set_mapping_json(proposal)
         panel.set_message(self._mapping_note)
+
+    def _preferred_zone(self) -> str | None:
+        """The time zone of Preferences (kept by sending's settings), when sending is attached."""
+        settings = getattr(getattr(self, "send_controller", None), "settings", None)
+        try:
+            return str(settings.defaults().time_zone) if settings is not None else None
+        except Exception:  # noqa: BLE001 - unreadable settings: the mapping's own default stays
+            return None
 
     def _update_summary(self) -> None:
         levels = self.table_model.levels()

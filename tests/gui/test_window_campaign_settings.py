@@ -158,3 +158,22 @@ def test_saving_a_mapping_where_it_cannot_be_written_says_so(qtbot, window, cont
     assert not window.save_mapping_to(str(target))
     assert window.banner.level == "error"
     assert str(target) in window.banner.text_label.text()
+
+
+def test_a_new_list_starts_in_the_time_zone_chosen_in_preferences(qtbot, window, contacts_file, tmp_path):
+    from dataclasses import replace
+
+    from PySide6.QtCore import QSettings
+
+    from phonon_desktop.gui.secrets import SecretStore
+    from phonon_desktop.gui.sending import attach_sending
+    from phonon_desktop.gui.settings_store import SettingsStore
+
+    settings = SettingsStore(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    settings.save_defaults(replace(settings.defaults(), time_zone="Asia/Singapore"))
+    attach_sending(window, settings=settings, secrets=SecretStore(), journal_path=tmp_path / "journal.sqlite3")
+
+    open_and_plan(qtbot, window, contacts_file)
+
+    assert window.mapping_panel.start.zone_choice.currentText() == "Asia/Singapore (Singapore)"
+    assert window.current_mapping().timezone == "Asia/Singapore"
