@@ -18,8 +18,9 @@ import pandas as pd
 CHUNK = 65_536
 
 
-def slices(n: int, size: int = CHUNK) -> Iterator[slice]:
-    """Consecutive slices covering ``range(n)``, ``size`` rows each (the last may be shorter)."""
+def slices(n: int, size: int | None = None) -> Iterator[slice]:
+    """Consecutive slices covering ``range(n)``, ``size`` (default ``CHUNK``) rows each."""
+    size = size or CHUNK
     for start in range(0, n, size):
         yield slice(start, min(start + size, n))
 
@@ -57,7 +58,3 @@ def lengths(values: np.ndarray) -> np.ndarray:
     """The length of every text of an object array, as int64."""
     return build(len(values), np.int64, lambda s: np.fromiter(map(len, values[s].tolist()), dtype=np.int64, count=s.stop - s.start))
 
-
-def object_array(items: list[Any]) -> np.ndarray:
-    """``np.array(items, dtype=object)`` for a list of strings, one slice at a time."""
-    return build(len(items), object, lambda s: items[s])

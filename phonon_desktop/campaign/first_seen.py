@@ -1,6 +1,7 @@
 """Which earlier row holds the same value: for duplicate numbers and identifiers.
 
-Built once over a whole column with pandas' hash table. After an edit of a few cells only
+Built once over a whole column with a dictionary, a slice of rows at a time (see
+``chunked``: the window keeps painting meanwhile). After an edit of a few cells only
 the values those cells had and now have are looked up again (one comparison over the
 column each, a few milliseconds on a million rows); a large paste rebuilds the whole.
 """
@@ -8,7 +9,8 @@ column each, a few milliseconds on a million rows); a large paste rebuilds the w
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+
+from phonon_desktop.campaign import chunked
 
 # Past this many changed values a fresh pass over the column is cheaper than lookups.
 _LOOKUPS_BEFORE_REBUILD = 16
@@ -18,20 +20,19 @@ class FirstSeen:
     """``first[row]``: the first row with the same value as ``row`` (-1 where no value)."""
 
     def __init__(self, values: np.ndarray, present: np.ndarray) -> None:
-        self.values = np.where(present, values, None).astype(object)  # None where no value
+        values = np.asarray(values, dtype=object)
+        present = np.asarray(present, dtype=bool)
+        # None where no value
+        self.values = chunked.build(len(values), object, lambda s: np.where(present[s], values[s], None))
         self.first = self._first_rows(self.values)
 
     @staticmethod
     def _first_rows(values: np.ndarray) -> np.ndarray:
         n = len(values)
-        first = np.full(n, -1, dtype=np.int64)
-        where = np.flatnonzero(values != None)  # noqa: E711 (element-wise)
-        if len(where) == 0:
-            return first
-        codes, uniques = pd.factorize(values[where])
-        earliest = np.full(len(uniques), n, dtype=np.int64)
-        np.minimum.at(earliest, codes, where)
-        first[where] = earliest[codes]
+        first = np.empty(n, dtype=np.int64)
+        seen: dict[object, int] = {}  # value -> the first row holding it
+        for s in chunked.slices(n):
+            first[s] = [-1 if v is None else seen.setdefault(v, row) for row, v in enumerate(values[s].tolist(), s.start)]
         return first
 
     def is_later(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:

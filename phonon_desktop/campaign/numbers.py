@@ -95,7 +95,7 @@ def normalise_column(
     for kind, issue in by_kind.items():
         issues[kinds == kind] = issue
     texts = np.asarray(texts, dtype=object)
-    issues[(texts == "") & (issues == 0)] = NumberIssue.EMPTY
+    issues[chunked.build(n, bool, lambda s: texts[s] == "") & (issues == 0)] = NumberIssue.EMPTY
     todo = np.flatnonzero(issues == 0)
 
     if default_country == "IN":

@@ -365,11 +365,11 @@ class Plan:
         assert column is not None
         texts = _texts(self.sheet, column, rows)
         kinds = _kinds(self.sheet, column, rows)
-        cleaned = chunked.object_array(
-            [(t.strip() if t.isascii() else clean_text(t)) if isinstance(t, str) else "" for t in texts.tolist()]
-        )
+        cleaned = chunked.build(len(texts), object, lambda s: [
+            (t.strip() if t.isascii() else clean_text(t)) if isinstance(t, str) else "" for t in texts[s].tolist()
+        ])
         codes = np.zeros(len(texts), dtype=np.int8)
-        codes[cleaned == ""] = _ID_EMPTY
+        codes[chunked.build(len(texts), bool, lambda s: cleaned[s] == "")] = _ID_EMPTY
         codes[kinds == CellKind.NUMBER_DAMAGED] = _ID_DAMAGED
         codes[kinds == CellKind.ERROR] = _ID_EXCEL_ERROR
         if rows is None or "id" not in self._checks:
