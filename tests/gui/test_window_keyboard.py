@@ -37,7 +37,8 @@ def test_tab_from_the_table_walks_the_side_panel_down_to_send(qtbot, window, con
 
     variable_column = panel.keys.cellWidget(panel.keys.rowCount() - 1, 1)
     in_order = [window.table, panel.numbers, panel.add_number, panel.up_button, panel.down_button,
-                panel.remove_number, panel.client_id, panel.start.waves_radio, panel.start.when,
+                panel.remove_number, panel.country, panel.allow_other_countries, panel.client_id,
+                panel.allow_duplicates, panel.start.zone_choice, panel.start.waves_radio, panel.start.when,
                 panel.start.wave_calls, panel.start.wave_minutes, panel.keys, variable_column, panel.add_key,
                 panel.remove_key, panel.preview_button, panel.test_call_button]
     firsts = [passed.index(w) for w in in_order]  # each control is reached, top to bottom
