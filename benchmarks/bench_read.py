@@ -8,7 +8,12 @@ dates, amounts: 7 columns), then prints, measured in this run:
   ``iter_rows()`` over the same sheet (the faster of its two ways), with the time of the
   extent check that must precede the parse and of the detail scan that runs beside it;
 - the longest stall of a main thread ticking every 10 ms while the read runs in a worker;
+- how well the progress bar follows the read: how many times it moved, and the largest gap
+  between the share of the bar shown and the share of the read's time gone by;
 - the peak memory (RSS) of reading the 1,000,000-row sheet, in a fresh subprocess.
+
+``read_workbook`` is given a progress callback, as the window gives it (the parse then runs
+in a helper thread while the reading thread moves the bar on).
 """
 
 from __future__ import annotations
@@ -80,10 +85,28 @@ def bare_read(path: pathlib.Path) -> int:
     return count
 
 
-def our_read(path: pathlib.Path):
+def our_read(path: pathlib.Path, progress=None):
     from phonon_desktop.sheets import read_workbook
 
-    return read_workbook(path)
+    return read_workbook(path, progress=progress or (lambda done, total: None))
+
+
+def progress_quality(path: pathlib.Path) -> tuple[int, float, float]:
+    """(times the bar moved, largest gap in points between the bar's share and the share of
+    the read's time gone by, longest time in seconds the bar stood still)."""
+    marks: list[tuple[float, float]] = []
+    start = time.perf_counter()
+
+    def progress(done: int, total: int | None) -> None:
+        if total:
+            marks.append((time.perf_counter() - start, done / total))
+
+    our_read(path, progress)
+    elapsed = time.perf_counter() - start
+    gap = max(abs(share - at / elapsed) for at, share in marks) if marks else 1.0
+    times = [0.0] + [at for at, _ in marks] + [elapsed]
+    still = max(b - a for a, b in zip(times, times[1:]))
+    return len(marks), gap * 100, still
 
 
 def extent_check(path: pathlib.Path) -> None:
@@ -187,28 +210,34 @@ def main() -> None:
         details = min(timed(detail_scan, path) for _ in range(args.repeat))
         bare_stall, _ = longest_stall(bare_read, path)
         stall, _ = longest_stall(our_read, path)
+        moves, bar_gap, still = progress_quality(path)
         line = {
             "rows": rows,
             "bare_iter_rows_s": round(bare, 2),
             "read_workbook_s": round(ours, 2),
             "ratio": round(ours / bare, 2),
+            "ratio_of_each_pair": [round(o / b, 2) for o, b in zip(our_times, bare_times)],
             "of_which_extent_check_s": round(extent, 2),
             "detail_scan_beside_parse_s": round(details, 2),
             "longest_stall_ms": round(stall * 1000),
             "bare_longest_stall_ms": round(bare_stall * 1000),
+            "bar_moves": moves,
+            "bar_vs_time_gap_points": round(bar_gap),
+            "bar_longest_still_s": round(still, 2),
         }
         line.update(memory)
         results[rows] = line
         print(json.dumps(line), flush=True)
     print("\n| rows | bare iter_rows | read_workbook | ratio | of which extent check | detail scan (beside parse) "
-          "| longest stall | peak RSS |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| longest stall | progress bar: moves, largest gap to time, longest still | peak RSS |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for line in results.values():
         rss = f"{line['peak_rss_mb']:,} MB (bare {line['bare_peak_rss_mb']:,})" if "peak_rss_mb" in line else "—"
         print(
             f"| {line['rows']:,} | {line['bare_iter_rows_s']} s | {line['read_workbook_s']} s | "
             f"{line['ratio']}× | {line['of_which_extent_check_s']} s | {line['detail_scan_beside_parse_s']} s | "
-            f"{line['longest_stall_ms']} ms (bare {line['bare_longest_stall_ms']}) | {rss} |"
+            f"{line['longest_stall_ms']} ms (bare {line['bare_longest_stall_ms']}) | "
+            f"{line['bar_moves']}, {line['bar_vs_time_gap_points']} points, {line['bar_longest_still_s']} s | {rss} |"
         )
 
 

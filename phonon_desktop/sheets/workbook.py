@@ -220,7 +220,7 @@ class Book:
         member = None
         if self.archive is not None and self.format in ("xlsx", "xlsm"):
             member = xlsxscan.sheet_member(self.archive, name)
-        with ThreadPoolExecutor(max_workers=2) as helper:
+        with ThreadPoolExecutor(max_workers=1) as helper:
             details: Future[SheetExtras] | None = None
             if member is not None:
                 # Only the extent check must finish before calamine allocates the sheet.
@@ -239,7 +239,7 @@ class Book:
 
                 details = helper.submit(scan_book_details, self.format, self.path, name, self.limits, stop)
             try:
-                sheet = _parsed(helper, self.calamine, name, watch)
+                sheet = _parsed(self.calamine, name, watch)
             except PasswordError as exc:
                 raise guard.password_error(self.path) from exc
             except (CalamineError, ValueError, OSError) as exc:
@@ -282,18 +282,19 @@ class Book:
 _PARSE_TICK = 0.1
 
 
-def _parsed(helper: ThreadPoolExecutor, calamine: CalamineWorkbook, name: str, watch: ReadStages | None):
+def _parsed(calamine: CalamineWorkbook, name: str, watch: ReadStages | None):
     """The sheet parsed by python-calamine; with ``watch``, parsed in ``helper`` while this
     thread moves the progress estimate on (the parse releases the GIL; it cannot be stopped)."""
     if watch is None:
         return calamine.get_sheet_by_name(name)
-    parse = helper.submit(calamine.get_sheet_by_name, name)
-    watch.parse_started()
-    while True:
-        try:
-            return parse.result(timeout=_PARSE_TICK)
-        except TimeoutError:
-            watch.parsing()
+    with ThreadPoolExecutor(max_workers=1) as parser:
+        parse = parser.submit(calamine.get_sheet_by_name, name)
+        watch.parse_started()
+        while True:
+            try:
+                return parse.result(timeout=_PARSE_TICK)
+            except TimeoutError:
+                watch.parsing()
 
 
 def _scan_details(path: str | os.PathLike, member: str, limits: ReadLimits) -> SheetExtras:
