@@ -100,6 +100,9 @@ class WindowLayoutMixin:
         self.pages.addWidget(self.splitter)
 
         self.status_label = QLabel()
+        # A long explanation (a problem cell's, with large text) takes a second line rather
+        # than running off the window's edge.
+        self.status_label.setWordWrap(True)
         self.statusBar().addWidget(self.status_label, 1)
 
     def _chain_tabs(self) -> None:

@@ -122,3 +122,25 @@ def test_at_normal_text_size_everything_shares_one_row_with_words(qtbot, contact
     assert window.list_toolbar.y() == window.toolbar.y()
     assert window.toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
     assert_every_toolbar_command_in_sight(window)
+
+
+def shows_whole(label) -> bool:
+    """Every word of the label's text fits inside it (on as many lines as it may use)."""
+    from PySide6.QtCore import Qt
+
+    room = label.contentsRect()
+    flags = Qt.TextFlag.TextWordWrap if label.wordWrap() else Qt.TextFlag.TextSingleLine
+    need = label.fontMetrics().boundingRect(QRect(0, 0, room.width(), 100_000), int(flags.value), label.text())
+    return need.width() <= room.width() and need.height() <= room.height()
+
+
+def test_with_large_text_a_long_explanation_in_the_status_bar_is_shown_whole(qtbot, contacts_file):
+    window = large_text_window(qtbot, 1280)
+    open_and_plan(qtbot, window, contacts_file)
+    label = window.status_label
+    label.setText("Row 5 (Mobile): '981234567' is not a phone number: it has only 9 digits; an Indian mobile "
+                  "number has 10 digits, like 98765 43210 or +91 98765 43210.")
+    qtbot.waitUntil(lambda: shows_whole(label), timeout=3000)
+
+    assert window.width() == 1280
+    assert in_sight(label, window)
