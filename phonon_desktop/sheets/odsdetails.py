@@ -18,6 +18,8 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 
+import numpy as np
+
 from phonon_desktop.sheets import guard
 from phonon_desktop.sheets.guard import ReadLimits
 
@@ -41,6 +43,16 @@ _ERROR = re.compile(rb'\b(?:\w+:)?value-type="error"')
 _NUMBER_TYPE = re.compile(rb'\boffice:value-type="(float|percentage|currency)"')
 _STYLE = re.compile(rb'\btable:style-name="([^"]*)"')
 _DEFAULT_STYLE = re.compile(rb'\btable:default-cell-style-name="([^"]*)"')
+# A number cell; its text when it is one plain paragraph (how spreadsheets write it).
+_NUMBER_CELL = re.compile(
+    rb'<table:table-cell\b([^>]*?\boffice:value-type="(?:float|percentage|currency)"[^>]*?)(?<!/)>'
+    rb"(?:<text:p>([^<]*)</text:p></table:table-cell>)?"
+)
+# A number cell written style first, or with no style at all (not one whose style comes later).
+_ORDERED_NUMBER_CELL = re.compile(
+    rb'<table:table-cell (?:table:style-name="[^"]*" )?office:value-type="(?:float|percentage|currency)"'
+    rb"(?![^>]*table:style-name=)"
+)
 _PARAGRAPH = re.compile(rb"<text:p\b[^>]*?(?:/>|>(.*?)</text:p>)", re.S)
 _SPACES = re.compile(rb'<text:s\b(?:[^>]*?\btext:c="(\d+)")?[^>]*/>')
 _TAG = re.compile(rb"<[^>]*>")
@@ -99,6 +111,7 @@ class _Scan:
         self.inside = False  # within the wanted table
         self.done = False
         self.row = 0  # 0-based row of the wanted table at the scan's position
+        self._ordered_pattern: re.Pattern[bytes] | None = None
 
     def run(self) -> None:
         head_seen = False
@@ -111,8 +124,11 @@ class _Scan:
                 head_seen = body >= 0
             if not self.inside and b"<table:table" not in chunk:
                 continue
-            if self.inside and self._nothing_to_note(chunk):
-                self.row += sum(_repeat(_ROWS_REPEATED, attrs) for attrs in _ROW_START.findall(chunk))
+            if self.inside and self._plain_rows(chunk):
+                if self._nothing_to_note(chunk):
+                    self.row += chunk.count(_ROW_END)
+                else:
+                    self._formatted_in_plain_rows(chunk)
                 continue
             self._walk(chunk)
             if self.done:
@@ -163,15 +179,127 @@ class _Scan:
                     break
                 current = parent
 
+    @staticmethod
+    def _plain_rows(chunk: bytes) -> bool:
+        """Whether a piece inside the table is only whole rows, none repeated, hidden or holding
+        an error (most of a big sheet), so that its formatted numbers can be found in one go."""
+        return not (
+            b"<table:table " in chunk or b"</table:table>" in chunk or b"visibility=" in chunk
+            or b"rows-repeated" in chunk or b'value-type="error"' in chunk or b"<table:table-column" in chunk
+            or b"<table:table>" in chunk
+        )
+
     def _nothing_to_note(self, chunk: bytes) -> bool:
-        """Whether a piece inside the table has only plain rows (most of a big sheet)."""
-        if b"<table:table " in chunk or b"</table:table>" in chunk or b"visibility=" in chunk:
-            return False
-        if b'value-type="error"' in chunk or b'value-type="percentage"' in chunk or b'value-type="currency"' in chunk:
+        """Whether a piece of plain rows holds no number that shows through a format."""
+        if b'value-type="percentage"' in chunk or b'value-type="currency"' in chunk:
             return False
         if any(self.column_styles[j] in self.formatted for j in range(len(self.column_styles))):
             return b'value-type="float"' not in chunk
         return not any(b'style-name="' + name + b'"' in chunk for name in self.formatted)
+
+    def _formatted_in_plain_rows(self, chunk: bytes) -> None:
+        """The shown text of formatted number cells in a piece of plain rows, placed by numpy.
+
+        Rows and cells are found by their opening bytes, a cell's column is the count of
+        cells (with their ``number-columns-repeated``) before it in its row, and only the
+        number cells go through Python, one pattern match each.
+        """
+        data = np.frombuffer(chunk, dtype=np.uint8)
+        row_starts = _tag_starts(data, b"<table:table-row", b" >")
+        cell_starts = np.sort(np.concatenate((
+            _tag_starts(data, b"<table:table-cell", b" />"), _tag_starts(data, b"<table:covered-table-cell", b" />")
+        )))
+        widths = np.ones(len(cell_starts) + 1, dtype=np.int64)
+        widths[-1] = 0
+        if b"columns-repeated" in chunk:
+            for found in _COLUMNS_REPEATED.finditer(chunk):
+                owner = int(np.searchsorted(cell_starts, found.start(), side="right")) - 1
+                if owner >= 0:
+                    widths[owner] = max(int(found.group(1)), 1)
+        before = np.concatenate(([0], np.cumsum(widths)))  # columns before each cell, in the piece
+        row_first_cell = np.searchsorted(cell_starts, row_starts)
+        styled_columns = any(style in self.formatted for style in self.column_styles)
+        offsets: list[int] = []
+        texts: list[str] = []
+        by_column: list[bool] = []  # formatted only if its column's default style is
+        numbers = sum(chunk.count(b'office:value-type="' + kind + b'"') for kind in (b"float", b"percentage", b"currency"))
+        if not styled_columns and len(_ORDERED_NUMBER_CELL.findall(chunk)) == numbers:
+            # Every number cell written style first (as LibreOffice writes them): one pattern
+            # finds the formatted ones and nothing else.
+            for match in self._ordered_formatted().finditer(chunk):
+                shown = match.group(1)
+                if shown is not None and b"&" not in shown:
+                    text = shown.decode("utf-8", "replace")
+                else:
+                    whole = _CELL.match(chunk, match.start())
+                    text = _shown_text(whole.group(2)) if whole else ""
+                if text:
+                    offsets.append(match.start())
+                    texts.append(text)
+                    by_column.append(False)
+        else:
+            self._formatted_any_order(chunk, styled_columns, offsets, texts, by_column)
+        base = self.row
+        self.row += len(row_starts)
+        if not offsets:
+            return
+        at = np.asarray(offsets, dtype=np.int64)
+        row_of = np.searchsorted(row_starts, at, side="right") - 1
+        cell_of = np.searchsorted(cell_starts, at)
+        column_of = before[cell_of] - before[row_first_cell[row_of]]
+        span = np.minimum(widths[cell_of], self.last_column)
+        if (span > 1).any():  # a cell repeated over several columns shows in each of them
+            which = np.repeat(np.arange(len(at)), span)
+            step = np.arange(len(which)) - np.repeat(np.cumsum(span) - span, span)
+            row_of, column_of = row_of[which], column_of[which] + step
+            texts = [texts[i] for i in which.tolist()]
+            by_column = [by_column[i] for i in which.tolist()]
+        row_of += base
+        keep = (row_of < self.last_row) & (column_of < self.last_column)
+        if any(by_column):  # cells formatted by their column's default style, if it has a format
+            column_formatted = np.array([style in self.formatted for style in self.column_styles] + [False])
+            unstyled = np.asarray(by_column)
+            keep &= ~unstyled | column_formatted[np.minimum(column_of, len(self.column_styles))]
+        chosen = np.flatnonzero(keep)
+        self.extras.add_shown(row_of[chosen], column_of[chosen], [texts[i] for i in chosen.tolist()])
+
+    def _ordered_formatted(self) -> re.Pattern[bytes]:
+        """Number cells written style first whose style has a format, or that are percentages or
+        currency amounts; group 1 is their text when it is one plain paragraph."""
+        if self._ordered_pattern is None:
+            styles = b"|".join(re.escape(name) for name in sorted(self.formatted, key=len, reverse=True))
+            formatted = (rb'table:style-name="(?:' + styles + rb')" office:value-type="(?:float|percentage|currency)"|'
+                         if styles else b"")
+            self._ordered_pattern = re.compile(
+                rb"<table:table-cell (?:" + formatted
+                + rb'(?:table:style-name="[^"]*" )?office:value-type="(?:percentage|currency)")[^>]*?(?<!/)>'
+                rb"(?:<text:p>([^<]*)</text:p></table:table-cell>)?"
+            )
+        return self._ordered_pattern
+
+    def _formatted_any_order(self, chunk: bytes, styled_columns: bool, offsets: list[int], texts: list[str],
+                             by_column: list[bool]) -> None:
+        for match in _NUMBER_CELL.finditer(chunk):
+            attrs, shown = match.group(1), match.group(2)
+            unstyled = False
+            if b'office:value-type="float"' in attrs:
+                style = _STYLE.search(attrs)
+                if style is not None:
+                    if style.group(1) not in self.formatted:
+                        continue
+                elif styled_columns:
+                    unstyled = True
+                else:
+                    continue
+            if shown is not None and b"&" not in shown:
+                text = shown.decode("utf-8", "replace")
+            else:
+                whole = _CELL.match(chunk, match.start())
+                text = _shown_text(whole.group(2)) if whole else ""
+            if text:
+                offsets.append(match.start())
+                texts.append(text)
+                by_column.append(unstyled)
 
     def _walk(self, chunk: bytes) -> None:
         for match in _ITEMS.finditer(chunk):
@@ -233,15 +361,25 @@ class _Scan:
                 continue
             text = _shown_text(cell_body)
             if text:
-                for r in rows:
-                    for c in columns:
-                        self.extras.shown[(r, c)] = text
+                self.extras.add_shown([r for r in rows for _ in columns], [c for _ in rows for c in columns],
+                                      [text] * (len(rows) * len(columns)))
 
     def _formatted(self, cell_attrs: bytes, column: int) -> bool:
         style = _STYLE.search(cell_attrs)
         if style is not None:
             return style.group(1) in self.formatted
         return column < len(self.column_styles) and self.column_styles[column] in self.formatted
+
+
+def _tag_starts(data: np.ndarray, opening: bytes, followers: bytes) -> np.ndarray:
+    """Offsets where ``opening`` starts, followed by one of ``followers`` (so that
+    "<table:table-row" is not found in "<table:table-row-group")."""
+    size = len(opening)
+    starts = np.flatnonzero(data[: max(len(data) - size, 0)] == opening[0])
+    for k in range(1, size):
+        starts = starts[data[starts + k] == opening[k]]
+    after = data[starts + size]
+    return starts[np.isin(after, np.frombuffer(followers, dtype=np.uint8))]
 
 
 def _repeat(pattern: re.Pattern[bytes], attrs: bytes) -> int:

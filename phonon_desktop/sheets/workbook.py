@@ -49,7 +49,8 @@ class SheetExtras:
     # Number cells under a number format other than General (and not a date): format code →
     # (rows0, cols0) of its cells. Shown as Excel shows them ("15%", "1,234.50").
     formatted: dict[str, list[tuple[np.ndarray, np.ndarray]]] = field(default_factory=dict)
-    shown: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells' text from the file (.ods)
+    # Number cells' text as the file stores it (.ods): (rows0, cols0, texts) in parts.
+    shown: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)  # said to the operator with the read's notes
 
     def add_formatted(self, code: str, rows0, cols0) -> None:
@@ -57,6 +58,13 @@ class SheetExtras:
         self.formatted.setdefault(code, []).append(
             (np.asarray(rows0, dtype=np.int64), np.asarray(cols0, dtype=np.int64))
         )
+
+    def add_shown(self, rows0: list[int], cols0: list[int], texts: list[str]) -> None:
+        """Number cells to show with the text the file gives for them."""
+        if texts:
+            shown = np.empty(len(texts), dtype=object)
+            shown[:] = texts
+            self.shown.append((np.asarray(rows0, dtype=np.int64), np.asarray(cols0, dtype=np.int64), shown))
 
     def extent(self, first_column: int) -> tuple[int, int]:
         """Rows and columns (from ``first_column``) needed to hold every error or formula cell.
@@ -123,10 +131,14 @@ class SheetExtras:
                     break  # the format is not one rendered exactly: the plain text stays
                 keep = np.flatnonzero(np.not_equal(shown, None))
                 texts[j][at[keep]] = shown[keep]
-        for (r, col), text in self.shown.items():
-            j = col - first_column
-            if 0 <= r < rows and 0 <= j < len(texts) and kinds[j][r] == CellKind.NUMBER:
-                texts[j][r] = text
+        for r, c, shown in self.shown:
+            c = c - first_column
+            inside = (r >= 0) & (r < rows) & (c >= 0) & (c < len(texts))
+            r, c, shown = r[inside], c[inside], shown[inside]
+            for j in np.unique(c).tolist():
+                mine = np.flatnonzero(c == j)
+                number = kinds[j][r[mine]] == CellKind.NUMBER
+                texts[j][r[mine][number]] = shown[mine][number]
 
     def merged_header_fill(self, header_index: int, first_column: int) -> dict[int, str]:
         """Header cells covered by a merged range take its text (a "Phone" over two columns)."""

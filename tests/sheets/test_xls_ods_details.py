@@ -214,3 +214,89 @@ def test_phone_numbers_under_general_keep_every_digit(tmp_path, maker):
     sheet = read_workbook(maker(tmp_path / f"contacts{suffix}"))
     assert sheet.data["Mobile"].tolist()[0] == "918012345678"
     assert sheet.kinds["Mobile"].tolist()[0] == CellKind.NUMBER
+
+
+def _hand_written_ods(path: Path, rows: int, *, column_default_style: bool = True) -> Path:
+    """An .ods written as LibreOffice writes it, with the shapes a fast scan could get wrong:
+    repeated and covered cells, a column formatted by its default style, a cell written with
+    another attribute order, and shown text holding a character reference."""
+    import zipfile
+
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" office:version="1.3">'
+        '<office:automatic-styles><number:number-style style:name="N4"><number:number number:decimal-places="2" '
+        'number:min-integer-digits="1" number:grouping="true"/></number:number-style>'
+        '<number:number-style style:name="N0"><number:number number:min-integer-digits="1"/></number:number-style>'
+        '<style:style style:name="ce1" style:family="table-cell" style:data-style-name="N4"/>'
+        '<style:style style:name="ce2" style:family="table-cell" style:data-style-name="N0"/>'
+        '<style:style style:name="ce3" style:family="table-cell"/></office:automatic-styles>'
+        '<office:body><office:spreadsheet><table:table table:name="Contacts">'
+        '<table:table-column table:number-columns-repeated="5"/>'
+        + ('<table:table-column table:default-cell-style-name="ce1"/>' if column_default_style else "")
+    )
+
+    def cell(value_type: str, value: str, shown: str, style: str = "", first: bool = True, repeat: int = 1) -> str:
+        attrs = [f'table:style-name="{style}"'] if style else []
+        kind = [f'office:value-type="{value_type}"', f'office:value="{value}"']
+        attrs = attrs + kind if first else kind + attrs
+        if repeat > 1:
+            attrs.append(f'table:number-columns-repeated="{repeat}"')
+        return f'<table:table-cell {" ".join(attrs)}><text:p>{shown}</text:p></table:table-cell>'
+
+    header = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>'
+        for h in ("Name", "Amount", "Amount again", "Merged", "Mobile", "Fee")
+    )
+    body = [head, f"<table:table-row>{header}</table:table-row>"]
+    for i in range(rows):
+        amount = f"{1000 + i}.5"
+        shown = f"{1000 + i:,}.50"
+        body.append(
+            "<table:table-row>"
+            f'<table:table-cell office:value-type="string"><text:p>Row {i}</text:p></table:table-cell>'
+            + cell("float", amount, shown, "ce1", first=i % 7 != 3, repeat=2)  # Amount, Amount again
+            + '<table:covered-table-cell/>'  # Merged
+            + cell("float", str(918000000000 + i), "9.18E+11", "ce2")  # General: keeps its digits
+            + cell("currency", str(i), f"₹&#160;{i}.00", "ce3" if i % 2 else "")  # Fee
+            + "</table:table-row>"
+        )
+    body.append("</table:table></office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "".join(body))
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+    return path
+
+
+@pytest.mark.parametrize("column_default_style", [True, False])
+def test_ods_scan_in_pieces_places_every_shown_number(tmp_path, monkeypatch, column_default_style):
+    from phonon_desktop.sheets import odsdetails
+
+    monkeypatch.setattr(odsdetails, "_CHUNK", 4096)  # many pieces: most go the vectorised way
+    rows = 300
+    path = _hand_written_ods(tmp_path / "hand written.ods", rows, column_default_style=column_default_style)
+    sheet = read_workbook(path)
+    assert sheet.row_count == rows
+    expected_amounts = [f"{1000 + i:,}.50" for i in range(rows)]
+    assert sheet.data["Amount"].tolist() == expected_amounts
+    assert sheet.data["Amount again"].tolist() == expected_amounts
+    assert sheet.data["Mobile"].tolist() == [str(918000000000 + i) for i in range(rows)]
+    assert sheet.data["Fee"].tolist() == [f"₹\xa0{i}.00" for i in range(rows)]
+    assert set(sheet.kinds["Fee"]) == {CellKind.NUMBER}
+
+    monkeypatch.setattr(odsdetails._Scan, "_plain_rows", staticmethod(lambda chunk: False))
+    walked = read_workbook(path)  # every row walked one by one: the same sheet
+    assert walked.data.equals(sheet.data)
