@@ -6,7 +6,8 @@ the toolbars' contents, menus and actions are built in ``window_actions``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -27,6 +28,42 @@ from phonon_desktop.gui.views.filter_bar import FilterBar
 from phonon_desktop.gui.views.find_bar import FindBar
 from phonon_desktop.gui.views.mapping_panel import MappingPanel
 from phonon_desktop.gui.views.sheet_table import SheetTableView
+
+
+class StatusText(QLabel):
+    """The status bar's words: a long explanation (a problem cell's, with large text) takes a
+    second line rather than running off the window's edge, and a short one takes one line.
+
+    A word-wrapping label asks its layout for a height at a guessed narrow width (several
+    lines, even for a short text); this one says the height its text needs at the width it
+    has, through its size hint.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self._height_for = (-1, -1)
+
+    def _lines_height(self) -> int:
+        width = self.width() if self.width() > 1 else super().sizeHint().width()
+        margins = self.contentsMargins()
+        return max(self.heightForWidth(width), self.fontMetrics().lineSpacing() + margins.top() + margins.bottom())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt naming
+        return False  # the size hint already gives the height at the current width
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(super().sizeHint().width(), self._lines_height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(super().minimumSizeHint().width(), self._lines_height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        wanted = (self.width(), self._lines_height())
+        if wanted != self._height_for:  # wider or narrower: maybe another number of lines
+            self._height_for = wanted
+            self.updateGeometry()
 
 
 class WindowLayoutMixin:
@@ -99,10 +136,7 @@ class WindowLayoutMixin:
         self.splitter.setSizes([max(self.width() - panel_width, 1), panel_width])
         self.pages.addWidget(self.splitter)
 
-        self.status_label = QLabel()
-        # A long explanation (a problem cell's, with large text) takes a second line rather
-        # than running off the window's edge.
-        self.status_label.setWordWrap(True)
+        self.status_label = StatusText()
         self.statusBar().addWidget(self.status_label, 1)
 
     def _chain_tabs(self) -> None:
