@@ -80,7 +80,6 @@ class _Section:
     grouping: bool = False
     scientific: bool = False
     exp_sign: str = ""  # "+" shows the exponent's sign always, "-" only when negative
-    exp_digits: int = 0
     has_text: bool = False
     general: bool = False
     is_date: bool = False
