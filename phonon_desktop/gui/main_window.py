@@ -34,6 +34,7 @@ from phonon_desktop.gui.window_state import (  # noqa: F401 - the window's words
     send_label,
 )
 from phonon_desktop.gui.window_table import WindowTableMixin
+from phonon_desktop.gui.views.load_preview import LoadPreview
 from phonon_desktop.gui.workers.load_worker import Loader, Reader
 from phonon_desktop.gui.workers.task import LatestOnly
 from phonon_desktop.sheets.model import Sheet
@@ -163,9 +164,14 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
 
     # ----- opening ------------------------------------------------------------------------------
     def open_file(self, path: str, sheet: str | None = None, header_row: int | None = None) -> None:
-        """Read a list in the background; the table appears when it is read."""
+        """Read a list in the background; its first rows show early, read-only, and the table
+        (editable, checked) appears when it is read."""
         if not self._may_discard_edits():
             return
+        if not getattr(self, "_preview_connected", False):
+            self.loader.preview.connect(self._on_load_preview)
+            self._preview_connected = True
+        LoadPreview.for_page(self.progress.parentWidget()).clear()
         self._pending = (os.path.abspath(path), sheet, header_row)
         self.loading_label.setText(f"Opening {os.path.basename(path)}…")
         self.progress.setRange(0, 0)
@@ -183,18 +189,36 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
         self.loader.cancel()
 
     def _on_load_progress(self, rows: int, total: int) -> None:
+        # While the file is parsed the reader can only estimate how far it is: "about".
+        about = "about " if self.loader.estimated and rows < total else ""
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(rows, total))
-            self.progress.setFormat(f"{rows:,} of {total:,} rows")
+            self.progress.setFormat(f"{about}{rows:,} of {total:,} rows")
         else:
             self.progress.setFormat(f"{rows:,} rows")
+        if LoadPreview.for_page(self.progress.parentWidget()).is_showing():
+            self.loading_label.setText(f"Loading… {about}{rows:,} of {total:,} rows — you can look, editing starts "
+                                       "when the list is read." if total > 0 else
+                                       "Loading… — you can look, editing starts when the list is read.")
+
+    def _on_load_preview(self, sheet: Sheet) -> None:
+        """The first rows of the list being read: shown to look at, nothing editable or sendable."""
+        if self.pages.currentIndex() != PAGE_LOADING:
+            return
+        LoadPreview.for_page(self.progress.parentWidget()).show_sheet(sheet)
+        total = next((info.rows for info in sheet.sheets if info.name == sheet.name), 0)
+        shown = f"The first {sheet.row_count:,} rows" + (f" of about {total:,}" if total > sheet.row_count else "")
+        self.loading_label.setText(f"Loading… {shown} — you can look, editing starts when the list is read.")
+        self.status_label.setText(f"Showing the first rows of {os.path.basename(sheet.path)} while it is read.")
 
     def _on_load_cancelled(self) -> None:
+        LoadPreview.for_page(self.progress.parentWidget()).clear()
         self.status_label.setText("Opening cancelled.")
         self._show_page(PAGE_TABLE if self._sheet is not None else PAGE_EMPTY)
 
     def _on_load_failed(self, message: str) -> None:
+        LoadPreview.for_page(self.progress.parentWidget()).clear()
         self._show_page(PAGE_TABLE if self._sheet is not None else PAGE_EMPTY)
         self.status_label.setText("The list could not be opened.")
         path = self._pending[0] if getattr(self, "_pending", None) else None
@@ -211,6 +235,7 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
         self.empty_state.set_recent(user_files.recent_files())
         self._set_sheet(sheet)
         self._fill_sheet_choosers(sheet)
+        LoadPreview.for_page(self.progress.parentWidget()).clear()
         self._show_page(PAGE_TABLE)
         self._update_title()
         self.table.setFocus()
