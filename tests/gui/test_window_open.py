@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from phonon_desktop.gui.main_window import PAGE_EMPTY, PAGE_TABLE
 
@@ -20,7 +20,7 @@ def cell(window, view_row, header):
 
 def test_empty_window_invites_to_open_a_list(window):
     assert window.pages.currentIndex() == PAGE_EMPTY
-    assert "Drop a contact list here" in [w.text() for w in window.empty_state.findChildren(type(window.status_label))]
+    assert "Drop a contact list here" in [w.text() for w in window.empty_state.findChildren(QLabel)]
     assert window.empty_state.open_button.text().startswith("Open a list")
     assert not window.send_button.isEnabled()
 
