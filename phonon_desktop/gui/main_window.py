@@ -3,6 +3,14 @@
 Sending attaches to it from outside (``gui.sending.attach_sending``) through the hooks at the
 top of ``MainWindow``: the send signals, the current sheet, plan and mapping, the banner, the
 status area, read-only rows and the table model's ``set_statuses``.
+
+This module holds the hooks, the wiring of signals to slots, and the work that runs in the
+background: reading a list, checking its rows, sorting and filtering. The rest of the window
+comes from one mixin per concern: ``window_layout`` (widgets, Tab order), ``window_actions``
+(actions, menus, tool bars), ``window_files`` (choosing what to open), ``window_editing``
+(undoable edits, Save a copy), ``window_campaign`` (the mapping offered, mapping files, the
+summary, Preview, Send requests), ``window_table`` (selection, Find, column widths) and
+``window_state`` (page, title, what Send offers).
 """
 
 from __future__ import annotations
