@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable
 
 # Seconds of parse and of row conversion per second of the extent check, learnt from the
-# last read in this process. The starting values were measured on a 2-core machine (1,000,000
-# rows: check 0.6-1.2 s, parse 5-9 s, rows 2.5-4 s).
-_PACE = {"parse": 8.0, "rows": 3.5}
+# reads in this process (each read moves them halfway to what it measured, so one read on a
+# suddenly busy machine does not throw the next estimate off). The starting values were
+# measured on a 2-core machine (1,000,000 rows: check 0.6-1.2 s, parse 5-9 s, rows 2-4 s).
+_PACE = {"parse": 8.0, "rows": 3.0}
 # Only a check that took this long is a good enough clock to learn from.
 _LEARN_AFTER_SECONDS = 0.05
 # Without an extent check (.xls, .ods, small sheets) the parse is guessed from the file's
@@ -107,7 +108,7 @@ class ReadStages:
         self._rows_base = self._fraction
         self._rows_started = self._clock()
         if self._check_seconds >= _LEARN_AFTER_SECONDS:
-            _PACE["parse"] = self._parse_seconds / self._check_seconds
+            _learn("parse", self._parse_seconds / self._check_seconds)
 
     # --- rows becoming text -----------------------------------------------------------------
     def rows(self, converted: int) -> None:
@@ -116,7 +117,7 @@ class ReadStages:
 
     def finish(self, rows: int) -> None:
         if self._check_seconds >= _LEARN_AFTER_SECONDS and self._rows_started:
-            _PACE["rows"] = (self._clock() - self._rows_started) / self._check_seconds
+            _learn("rows", (self._clock() - self._rows_started) / self._check_seconds)
         self._say(rows, rows, False)
 
     def _show(self, fraction: float) -> None:
@@ -128,6 +129,10 @@ class ReadStages:
         done = min(max(int(fraction * self.total), self._done), max(self.total - 1, 0))
         self._done = done
         self._say(done, self.total, True)
+
+
+def _learn(stage: str, measured: float) -> None:
+    _PACE[stage] = (_PACE[stage] + measured) / 2
 
 
 def _estimate(x: float) -> float:

@@ -162,7 +162,7 @@ def test_the_estimate_never_reaches_the_end_of_a_slow_parse_and_never_goes_back(
 
 
 def test_a_read_with_progress_learns_how_long_this_machine_parses(monkeypatch):
-    pace = {"parse": 8.0, "rows": 3.5}
+    pace = {"parse": 5.0, "rows": 4.0}
     monkeypatch.setattr(read_progress, "_PACE", pace)
     clock = _Clock()
     stages = read_progress.ReadStages(lambda d, t, e: None, total=1000, clock=clock)
@@ -173,14 +173,14 @@ def test_a_read_with_progress_learns_how_long_this_machine_parses(monkeypatch):
     stages.parse_done(1000)
     clock.now += 2.0
     stages.finish(1000)
-    assert pace == {"parse": 3.0, "rows": 2.0}
-    # The next read expects its parse to take three times its check.
+    assert pace == {"parse": 4.0, "rows": 3.0}  # halfway from what it expected to what it saw
+    # The next read expects its parse to take four times its check.
     said: list[int] = []
     stages = read_progress.ReadStages(lambda d, t, e: said.append(d), total=1000, clock=clock)
     clock.now += 0.5
     stages.check_done(1000)
     stages.parse_started()
-    clock.now += 0.75  # half of the expected 1.5 s
+    clock.now += 1.0  # half of the expected 2 s
     stages.parsing()
-    whole = 1 + 3.0 + 2.0
-    assert said[-1] == pytest.approx(1000 * (1 / whole + 0.5 * 3.0 / whole), abs=2)
+    whole = 1 + 4.0 + 3.0
+    assert said[-1] == pytest.approx(1000 * (1 / whole + 0.5 * 4.0 / whole), abs=2)
