@@ -24,7 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QPushButton, QWidget
 
-from phonon_desktop.gui import campaign_link, user_files
+from phonon_desktop.gui import campaign_link, sizes, user_files
 from phonon_desktop.gui.models.row_order import RowFilter
 from phonon_desktop.gui.models.sheet_model import SheetTableModel
 from phonon_desktop.gui.window_actions import WindowActionsMixin
@@ -180,6 +180,7 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
             self.loader.preview.connect(self._on_load_preview)
             self._preview_connected = True
         LoadPreview.for_page(self.progress.parentWidget()).clear()
+        self.progress.setMinimumWidth(sizes.chars(self.progress, 36))  # "about 448,074 of 1,000,001 rows" on one line
         self._pending = (os.path.abspath(path), sheet, header_row)
         self.loading_label.setText(f"Opening {os.path.basename(path)}…")
         self.progress.setRange(0, 0)

@@ -27,6 +27,8 @@ class LoadPreview(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        # Rows are not checked yet: no Status column (it would say "Ready" for every row).
+        self.table.setColumnHidden(SheetTableModel.STATUS_COLUMN, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
@@ -48,9 +50,22 @@ class LoadPreview(QWidget):
     def show_sheet(self, sheet: Sheet) -> None:
         self.model.set_sheet(sheet)
         self.model.set_read_only_rows(np.arange(sheet.row_count))
-        self.table.resizeColumnsToContents()
+        self.table.setColumnHidden(self.model.STATUS_COLUMN, True)
+        self._size_columns()
         self._spread(False)
         self.show()
+
+    def _size_columns(self) -> None:
+        # Measured from the texts (Qt's resizeColumnsToContents asks every cell for every role:
+        # ~50 ms of the window's time for a few hundred rows).
+        header = self.table.horizontalHeader()
+        fm, hfm = self.table.fontMetrics(), header.fontMetrics()
+        model = self.model
+        header.resizeSection(model.ROW_NUMBER_COLUMN, hfm.horizontalAdvance("0000000") + 16)
+        header.resizeSection(model.STATUS_COLUMN, hfm.horizontalAdvance("Status") + 28)
+        for j, (name, texts) in enumerate(zip(model.sheet().headers if model.sheet() else [], model.columns())):
+            widest = max([hfm.horizontalAdvance(name) + 28] + [fm.horizontalAdvance(t) + 16 for t in texts[:50].tolist()])
+            header.resizeSection(model.FIRST_DATA_COLUMN + j, min(max(widest, 48), 320))
 
     def is_showing(self) -> bool:
         return self.isVisibleTo(self.parentWidget()) if self.parentWidget() else False
