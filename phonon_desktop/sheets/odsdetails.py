@@ -193,7 +193,7 @@ class _Scan:
         """Whether a piece of plain rows holds no number that shows through a format."""
         if b'value-type="percentage"' in chunk or b'value-type="currency"' in chunk:
             return False
-        if any(self.column_styles[j] in self.formatted for j in range(len(self.column_styles))):
+        if any(style in self.formatted for style in self.column_styles):
             return b'value-type="float"' not in chunk
         return not any(b'style-name="' + name + b'"' in chunk for name in self.formatted)
 
