@@ -1,4 +1,4 @@
-"""The first rows of a big .xlsx sheet in a fraction of a second, to show while it is read.
+"""The first rows of a big .xlsx sheet or CSV file in a moment, to show while it is read.
 
 python-calamine parses a whole sheet before it gives any row (10-20 s for a million rows),
 so the window would show nothing until then. The first rows are cheap to get another way:
@@ -7,6 +7,8 @@ shared strings only up to the highest one those rows use, and put them with the 
 own styles into a small temporary copy, read by ``read_workbook`` itself. The preview's
 cells are therefore the very text the full read gives (numbers, number formats, dates,
 errors, the detected header row), only fewer rows.
+
+A CSV file's first lines, decoded as the head of the file says, go the same way.
 
 ``read_preview`` returns None whenever a preview is not possible or not worth it (a small
 sheet, another file type, anything unusual in the file): the full read then simply runs.
@@ -70,7 +72,10 @@ def _preview(path: str | os.PathLike, sheet: str | None, rows: int, header_row: 
     from phonon_desktop.sheets.reader import read_workbook
 
     limits = ReadLimits()
-    if guard.sniff_kind(path, limits) != "zip":
+    kind = guard.sniff_kind(path, limits)
+    if kind == "text":
+        return _csv_preview(path, rows, header_row, min_sheet_bytes)
+    if kind != "zip":
         return None
     with workbook.open_workbook(path, "zip", limits) as book:
         if book.format not in ("xlsx", "xlsm") or book.archive is None:
@@ -90,7 +95,13 @@ def _preview(path: str | os.PathLike, sheet: str | None, rows: int, header_row: 
         found = read_workbook(copy, sheet=chosen, header_row=header_row, limits=limits)
     finally:
         os.unlink(copy)
-    keep = min(rows, found.row_count)
+    return _first_rows(found, path, rows, infos)
+
+
+def _first_rows(found: Sheet, path: str | os.PathLike, rows: int, infos: list) -> Sheet | None:
+    if found.row_count <= rows:
+        return None  # the copy ended inside the list: the head was not long enough to be sure
+    keep = rows
     hidden = None if found.hidden_rows is None else np.asarray(found.hidden_rows)[:keep]
     return dataclasses.replace(
         found,
@@ -102,6 +113,41 @@ def _preview(path: str | os.PathLike, sheet: str | None, rows: int, header_row: 
         sheets=infos,
         notes=[],
     )
+
+
+def _csv_preview(path: str | os.PathLike, rows: int, header_row: int | None, min_bytes: int) -> Sheet | None:
+    """The first lines of a CSV file, decoded as its head says, read as a small UTF-8 copy."""
+    from phonon_desktop.sheets import csvfile
+    from phonon_desktop.sheets.model import SheetInfo
+    from phonon_desktop.sheets.reader import read_workbook
+
+    size = os.path.getsize(path)
+    if size < min_bytes:
+        return None
+    wanted = (header_row or _HEADER_SEARCH_ROWS) + rows + 1
+    with open(path, "rb") as handle:
+        head = handle.read(256 * 1024)
+        if head.count(b"\n") <= wanted:  # long lines: a little more, never much
+            head += handle.read(4 * 1024 * 1024)
+    if len(head) >= size:
+        return None  # the whole file is in the head: the full read is as quick
+    parsed = csvfile.read_csv_text(path, head)
+    if parsed.codec.startswith("utf-16"):
+        return None  # cut at an odd byte, a head of UTF-16 may not decode as the file does
+    lines = head.decode(parsed.codec, errors="replace").splitlines(keepends=True)[:-1]  # the last may be cut
+    if len(lines) <= wanted:
+        return None
+    handle_no, copy = tempfile.mkstemp(prefix="phonon-preview-", suffix=os.path.splitext(str(path))[1] or ".csv")
+    try:
+        with os.fdopen(handle_no, "w", encoding="utf-8-sig", newline="") as out:
+            out.writelines(lines[: wanted + 50])
+        found = read_workbook(copy, header_row=header_row)
+    finally:
+        os.unlink(copy)
+    name = os.path.splitext(os.path.basename(str(path)))[0]
+    estimate = int(size / max(sum(len(x.encode("utf-8")) for x in lines) / len(lines), 1))
+    infos = [SheetInfo(name=name, rows=estimate, columns=len(found.headers))]
+    return _first_rows(dataclasses.replace(found, name=name), path, rows, infos)
 
 
 def _sheet_head(archive: zipfile.ZipFile, member: str, wanted_rows: int) -> bytes | None:

@@ -83,3 +83,21 @@ def test_no_preview_where_the_full_read_is_quick_or_the_file_is_not_a_workbook(t
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert read_preview(broken, min_sheet_bytes=0) is None
     assert read_preview(tmp_path / "missing.xlsx", min_sheet_bytes=0) is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_a_csv_preview_is_the_full_reads_first_rows(tmp_path, encoding):
+    lines = ["Export of 27/11/2026;;;", "Customer ID;Name;Mobile;Amount"]
+    for i in range(9000):  # past the head a preview reads (256 KB)
+        name = ["Zoë Dsouza", "Asha; Ravi", 'Said "hello"', "José"][i % 4]
+        quoted = '"' + name.replace('"', '""') + '"' if (";" in name or '"' in name) else name
+        lines.append(f"C{i:05d};{quoted};09{i:08d};{1000 + i % 97},50")
+    path = tmp_path / "export ग्राहक.csv" if encoding != "cp1252" else tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    preview = read_preview(path, rows=100, min_sheet_bytes=0)
+    full = read_workbook(path)
+    assert preview is not None and preview.row_count == 100
+    assert (preview.name, preview.header_row) == (full.name, full.header_row) == ("export" if encoding == "cp1252" else "export ग्राहक", 2)
+    same_first_rows(preview, full)
+    assert preview.data["Name"].iloc[:2].tolist() == ["Zoë Dsouza", "Asha; Ravi"]
+    assert preview.data["Mobile"].iloc[0] == "0900000000"
