@@ -44,6 +44,11 @@ def test_numbers_of_another_country_a_uae_number_becomes_valid(qtbot, window, tm
     panel = window.mapping_panel
     assert panel.country.currentText() == "India (+91)"
     assert plan.levels[3] >= 2 and UAE_MOBILE in problems(plan, 3)
+    model = window.table_model
+    status, mobile = model.index(3, model.STATUS_COLUMN), model.index(3, model.FIRST_DATA_COLUMN + 2)
+    assert model.data(status) == "Error"
+    assert UAE_MOBILE in (model.data(mobile, Qt.ItemDataRole.ToolTipRole) or "")
+    tint = model.data(mobile, Qt.ItemDataRole.BackgroundRole)
 
     window.show()
     plan = wait_replan(qtbot, window, lambda: pick(qtbot, panel.country, "emirates", "United Arab Emirates (+971)"))
@@ -52,6 +57,9 @@ def test_numbers_of_another_country_a_uae_number_becomes_valid(qtbot, window, tm
     assert window.current_mapping().default_country == "AE"
     assert plan.levels[3] == 0
     assert plan.contact_numbers(3)[0] == "971501234567"
+    assert model.data(status) == "Ready"  # what the operator sees: the row is ready, its tint gone
+    assert model.data(mobile, Qt.ItemDataRole.BackgroundRole) != tint
+    assert not model.data(mobile, Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_typed_text_that_matches_no_country_leaves_the_choice_as_it_was(qtbot, window, contacts_file):
