@@ -60,6 +60,9 @@ _INDIAN = re.compile(r"(?:\+91|0091|91)?0?([6-9]\d{9})")
 _COMMON = re.compile(r"(?:\+91|\+91 |\+91-|0091|0091 |91 |91-|0)?([6-9][0-9]{4})[ -]?([0-9]{5})")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*[eE]\s*[+-]?\d+")
 _FLOAT_TAIL = re.compile(r"^(\+?[\d\s]+)\.0+$")
+# Digit groups as a number format shows them, the Western (918,012,345,678) or the Indian
+# way (9,18,01,23,45,678).
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{2,3})+")
 _BETWEEN_NUMBERS = re.compile(r"\s*(?:[,;/&|\n]|\bor\b|\band\b)\s*", re.IGNORECASE)
 
 
@@ -138,6 +141,8 @@ def _judge(text: str, kind: int, default_country: str, allow_other: bool) -> tup
         return "", NumberIssue.EMPTY
     if _SCIENTIFIC.fullmatch(text):
         return "", NumberIssue.SCIENTIFIC
+    if kind == CellKind.NUMBER and _GROUPED.fullmatch(text):
+        text = text.replace(",", "")  # a number cell shown with digit groups: 918,012,345,678
     tail = _FLOAT_TAIL.match(text)
     if tail:  # 8012345679.0, as some exports write whole numbers
         text = tail.group(1)

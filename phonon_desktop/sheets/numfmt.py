@@ -553,6 +553,10 @@ def _scientific_render(s: _Section, ints: list[str], fracs: list[str], exps: lis
     quantum = Decimal(1).scaleb(-decimals)
 
     def render(value: float, negative: bool) -> str | None:
+        if value >= 100_000 and float(value).is_integer():
+            # A whole number this long is a phone or an id far more often than a quantity:
+            # Excel's own formula bar shows all its digits, and so does the list.
+            return None
         number = Decimal("%.15g" % value)
         exponent = number.adjusted() if number else 0
         mantissa = number.scaleb(-exponent).quantize(quantum, rounding=ROUND_HALF_UP)

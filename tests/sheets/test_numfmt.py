@@ -39,9 +39,9 @@ EXCEL_SHOWS = [
     (-5, '"$"#,##0', "-$5"),
     (5, '0 "calls"', "5 calls"),
     (42, "\\#0", "#42"),
-    (918012345678, "0.00E+00", "9.18E+11"),
+    (91801.2345678, "0.00E+00", "9.18E+04"),
     (0.00012, "0.00E+00", "1.20E-04"),
-    (123456, "0E+0", "1E+5"),
+    (12345.6, "0E+0", "1E+4"),
     (5551234, "[<=9999999]###-####;(###) ###-####", "555-1234"),
     (8005551234, "[<=9999999]###-####;(###) ###-####", "(800) 555-1234"),
     (1234.5, '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)', "1,234.50"),
@@ -71,6 +71,12 @@ def test_whole_column_rendering_matches_one_by_one(value, code, shown):
 def test_formats_not_rendered_exactly_keep_the_plain_text(code):
     assert display_number(0.5, code) is None
     assert display_numbers(np.array([0.5]), code) is None
+
+
+def test_a_long_whole_number_keeps_its_digits_under_a_scientific_format():
+    """A phone stored as a number and formatted 0.00E+00 must not lose its digits."""
+    assert display_number(918012345678, "0.00E+00") is None
+    assert display_number(123456, "0E+0") is None
 
 
 def test_a_negative_that_rounds_to_zero_keeps_its_plain_text():

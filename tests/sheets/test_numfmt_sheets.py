@@ -7,6 +7,7 @@ import zipfile
 
 import openpyxl
 
+from phonon_desktop.campaign.numbers import NumberIssue, normalise_column
 from phonon_desktop.sheets import read_workbook
 from phonon_desktop.sheets.model import CellKind
 
@@ -53,13 +54,13 @@ def test_xlsx_builtin_format_ids_are_shown(tmp_path):
     path = _formatted_xlsx(
         tmp_path / "builtin.xlsx",
         {"Thousands": "#,##0.00", "Percent": "0.00%", "Scientific": "0.00E+00"},  # ids 4, 10, 11
-        [["Thousands", "Percent", "Scientific"], [1234.5, 0.1234, 123456]],
+        [["Thousands", "Percent", "Scientific"], [1234.5, 0.1234, 12345.6]],
     )
     with zipfile.ZipFile(path) as archive:  # written by id, without their codes
         styles = archive.read("xl/styles.xml").decode()
     assert 'numFmtId="4"' in styles and 'numFmtId="10"' in styles and "0.00%" not in styles
     sheet = read_workbook(path)
-    assert sheet.data.iloc[0].tolist() == ["1,234.50", "12.34%", "1.23E+05"]
+    assert sheet.data.iloc[0].tolist() == ["1,234.50", "12.34%", "1.23E+04"]
 
 
 def test_a_phone_column_formatted_with_thousands_separators(tmp_path):
@@ -76,7 +77,19 @@ def test_a_phone_column_formatted_with_thousands_separators(tmp_path):
     sheet = read_workbook(path)
     assert sheet.data["Mobile"].tolist() == ["918,012,345,678", "9,876,543,210"]
     assert sheet.kinds["Mobile"].tolist() == [CellKind.NUMBER, CellKind.NUMBER]
-    assert [t.replace(",", "") for t in sheet.data["Mobile"]] == ["918012345678", "9876543210"]
+    digits, issues = normalise_column(sheet.data["Mobile"].to_numpy(), sheet.kinds["Mobile"].to_numpy())
+    assert digits.tolist() == ["918012345678", "919876543210"]
+    assert issues.tolist() == [NumberIssue.OK, NumberIssue.OK]
+
+
+def test_a_phone_column_formatted_as_scientific_keeps_every_digit(tmp_path):
+    path = _formatted_xlsx(
+        tmp_path / "scientific phones.xlsx",
+        {"Mobile": "0.00E+00"},
+        [["Name", "Mobile"], ["Asha", 918012345678], ["Ravi", 9876543210]],
+    )
+    sheet = read_workbook(path)
+    assert sheet.data["Mobile"].tolist() == ["918012345678", "9876543210"]
 
 
 def test_zero_padded_format_still_shows_leading_zeros_with_its_note(tmp_path):
