@@ -142,7 +142,7 @@ class WindowActionsMixin:
         sheet_label.setBuddy(self.sheet_choice)
         lists.addWidget(sheet_label)
         lists.addWidget(self.sheet_choice)
-        header_label = QLabel("  &Header row: ")
+        header_label = QLabel("  Header &row: ")  # Alt+H is the Help menu's
         header_label.setBuddy(self.header_row)
         lists.addWidget(header_label)
         lists.addWidget(self.header_row)

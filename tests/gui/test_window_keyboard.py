@@ -108,3 +108,26 @@ def test_open_find_and_undo_are_commands_with_their_keys(qtbot, window, contacts
     assert set(used) <= listed
     assert len(used) == len(set(used))
     assert any(line.startswith("Preferences") and "Ctrl+," in line for line in window.shortcut_lines())
+
+
+def test_alt_letters_of_the_menus_tool_bars_and_side_panel_are_all_different(window):
+    """Alt plus an underlined letter goes to exactly one place; two with one letter would make
+    the operator press it twice and guess."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel
+
+    def letter(text: str) -> str | None:
+        found = re.search(r"&([^&\s])", text.replace("&&", ""))
+        return found.group(1).lower() if found else None
+
+    owners: dict[str, list[str]] = {}
+    texts = [a.text() for a in window.menuBar().actions()]
+    for place in (window.toolbar, window.list_toolbar, window.mapping_panel):
+        for widget in place.findChildren(QLabel) + place.findChildren(QAbstractButton) + place.findChildren(QGroupBox):
+            texts.append(widget.title() if isinstance(widget, QGroupBox) else widget.text())
+    for text in texts:
+        key = letter(text)
+        if key:
+            owners.setdefault(key, []).append(text)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}

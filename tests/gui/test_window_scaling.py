@@ -92,7 +92,7 @@ def assert_every_toolbar_command_in_sight(window) -> None:
         assert in_sight(button, window), name
         assert button.width() >= button.sizeHint().width(), f"{name}: its words are cut"
     labels = window.list_toolbar.findChildren(QLabel)
-    assert {label.text().strip() for label in labels} == {"&Sheet:", "&Header row:"}
+    assert {label.text().strip() for label in labels} == {"&Sheet:", "Header &row:"}
     for widget in [*labels, window.sheet_choice, window.header_row]:
         assert in_sight(widget, window)
         assert widget.width() >= widget.sizeHint().width(), f"{widget!r} is cut"

@@ -88,7 +88,7 @@ class MappingPanel(QWidget):
         for b in (self.up_button, self.down_button, self.remove_number):
             nrow.addWidget(b)
         nl.addLayout(nrow)
-        country_title = QLabel("Numbers without a country code a&re from:")
+        country_title = QLabel("Numbers without a co&untry code are from:")
         country_title.setWordWrap(True)
         self.country = country_chooser()
         self.country.set_value("IN")
