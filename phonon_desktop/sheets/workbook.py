@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
@@ -33,6 +34,7 @@ _EXPLANATORY = re.compile(
 SCAN_BESIDE_PARSE = (os.cpu_count() or 1) >= 2
 # A sheet this small (bytes of XML) is cheap enough to load just to count its rows.
 _SMALL_SHEET_BYTES = 4 * 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass
@@ -257,7 +259,7 @@ class Book:
             except (CalamineError, ValueError, OSError) as exc:
                 raise guard.corrupt_error(self.path) from exc
             if details is not None:
-                extras = details.result()
+                extras = _waited(details, watch)
         if stop is not None:
             stop()  # a cancel pressed while the sheet was parsed ends the read before any row
         start = sheet.start
@@ -302,11 +304,19 @@ def _parsed(calamine: CalamineWorkbook, name: str, watch: ReadStages | None):
     with ThreadPoolExecutor(max_workers=1) as parser:
         parse = parser.submit(calamine.get_sheet_by_name, name)
         watch.parse_started()
-        while True:
-            try:
-                return parse.result(timeout=_PARSE_TICK)
-            except TimeoutError:
-                watch.parsing()
+        return _waited(parse, watch)
+
+
+def _waited(work: Future[T], watch: ReadStages | None) -> T:
+    """The result of work running beside this thread; meanwhile the progress estimate moves on
+    (on a busy machine the scan beside the parse can end after it)."""
+    if watch is None:
+        return work.result()
+    while True:
+        try:
+            return work.result(timeout=_PARSE_TICK)
+        except TimeoutError:
+            watch.parsing()
 
 
 def _scan_details(path: str | os.PathLike, member: str, limits: ReadLimits) -> SheetExtras:
