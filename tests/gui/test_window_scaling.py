@@ -144,3 +144,22 @@ def test_with_large_text_a_long_explanation_in_the_status_bar_is_shown_whole(qtb
 
     assert window.width() == 1280
     assert in_sight(label, window)
+
+
+def test_with_large_text_every_chosen_number_column_is_in_sight_in_the_panel(qtbot, tmp_path):
+    from window_helpers import write_contacts
+
+    headers = ["Customer ID", "Name", "Mobile", "Alt Mobile", "Office", "Home"]
+    rows = [[f"C{i}", f"Customer {i}", f"98{i:08d}", f"97{i:08d}", f"96{i:08d}", f"95{i:08d}"] for i in range(1, 6)]
+    window = large_text_window(qtbot, 1280)
+    open_and_plan(qtbot, window, write_contacts(tmp_path / "four numbers.xlsx", rows, headers=headers))
+    panel = window.mapping_panel
+    for column in ("Office", "Home"):
+        if column not in [panel.numbers.item(i).text() for i in range(panel.numbers.count())]:
+            panel.add_number.activated.emit(panel.add_number.findText(column))
+    assert panel.numbers.count() == 4
+    qtbot.wait(20)
+
+    room = panel.numbers.viewport().rect()
+    for i in range(4):
+        assert room.contains(panel.numbers.visualItemRect(panel.numbers.item(i))), panel.numbers.item(i).text()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -76,7 +76,7 @@ class MappingPanel(QWidget):
         self.numbers = QListWidget()
         self.numbers.setAccessibleName("Phone number columns, in dialling order")
         self.numbers.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.numbers.setMaximumHeight(sizes.lines(self.numbers, 4, 1))  # four columns in sight
+        self._fit_numbers()
         nl.addWidget(self.numbers)
         nrow = QHBoxLayout()
         self.add_number = QComboBox()
@@ -307,7 +307,19 @@ class MappingPanel(QWidget):
         if not self._filling:
             self._debounce.start()
 
+    def _fit_numbers(self) -> None:
+        """As tall as the number columns chosen (two to four lines): a short list leaves room
+        for the settings below it, so more of the panel is in sight without scrolling."""
+        shown = max(2, min(self.numbers.count(), 4))
+        self.numbers.setFixedHeight(sizes.lines(self.numbers, shown, 1))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_numbers()
+
     def _refresh_add_number(self) -> None:
+        self._fit_numbers()
         used = {self.numbers.item(i).text() for i in range(self.numbers.count())}
         self.add_number.blockSignals(True)
         self.add_number.clear()
