@@ -200,9 +200,17 @@ class SheetTableModel(QAbstractTableModel):
         old_rows = [self._order[i.row()] if 0 <= i.row() < len(self._order) else -1 for i in old_persistent]
         self._order = np.asarray(order, dtype=np.int64)
         self._inverse = None
+        wanted = {int(r) for r in old_rows if r >= 0}
+        if len(wanted) <= 16:
+            # A few rows (the current cell, a small selection): found by one comparison each,
+            # instead of building the inverse of a million-row order on this thread.
+            found = {r: np.flatnonzero(self._order == r) for r in wanted}
+            views = {r: int(f[0]) if len(f) else -1 for r, f in found.items()}
+        else:
+            views = {r: self.view_row(r) for r in wanted}
         new_list = []
         for idx, sheet_row in zip(old_persistent, old_rows):
-            view = self.view_row(int(sheet_row)) if sheet_row >= 0 else -1
+            view = views.get(int(sheet_row), -1)
             new_list.append(self.index(view, idx.column()) if view >= 0 else QModelIndex())
         self.changePersistentIndexList(old_persistent, new_list)
         self.layoutChanged.emit()
