@@ -17,7 +17,6 @@ through the stages rather than a count of rows already read.
 from __future__ import annotations
 
 import inspect
-import math
 import time
 from collections.abc import Callable
 
@@ -31,9 +30,9 @@ _LEARN_AFTER_SECONDS = 0.05
 # Without an extent check (.xls, .ods, small sheets) the parse is guessed from the file's
 # size at this many bytes a second.
 _PARSE_BYTES_PER_SECOND = 8_000_000
-# Share of the bar the parse estimate may cover at the rate it expects; past it the bar
-# slows down and never reaches the end of the stage.
-_STRAIGHT = 0.9
+# Share of the parse stage the estimate covers at the rate it expects; past it the bar
+# slows down, keeps moving, and never reaches the end of the stage.
+_STRAIGHT = 0.8
 # A new figure is passed on once it has grown by this share of the whole read.
 _STEP = 0.005
 # The bar never shows the read finished before it is.
@@ -136,9 +135,10 @@ def _learn(stage: str, measured: float) -> None:
 
 
 def _estimate(x: float) -> float:
-    """Share of the parse shown after ``x`` times its expected length: straight up to 90 %,
-    then ever slower towards 100 % (never reached)."""
+    """Share of the parse shown after ``x`` times its expected length: straight up to 80 %,
+    then ever slower towards 100 % (never reached). The tail shrinks like 1/x rather than
+    exponentially, so a parse that takes twice as long as expected still moves the bar."""
     if x <= _STRAIGHT:
         return max(x, 0.0)
     rest = 1.0 - _STRAIGHT
-    return 1.0 - rest * math.exp(-(x - _STRAIGHT) / rest)
+    return 1.0 - rest / (1.0 + (x - _STRAIGHT) / rest)
