@@ -331,6 +331,13 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
         self._find_cache = None
         self._edit_generation += 1
         if self._plan is not None:
+            if len(rows) > 5_000:
+                # A big pasted or cleared block: every row is checked again in the background
+                # rather than on this thread (seconds on a million rows). Until that check is
+                # back there is no plan, so nothing is sent from the check before the edit.
+                self._set_plan(None)
+                self.replan()
+                return
             try:
                 self._plan = campaign_link.revalidate(self._plan, rows)
             except Exception as exc:  # noqa: BLE001 - fall back to a full check, never a traceback

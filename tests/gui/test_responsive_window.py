@@ -62,3 +62,30 @@ def test_statuses_from_sending_sort_and_filter_in_the_background(qtbot, window, 
     assert small[:4] == ["C0004", "C0007", "C0002", "C0003"]  # errors, rejected, unconfirmed first
     act = lambda: window.apply_filter(RowFilter(statuses=frozenset({"accepted"})))  # noqa: E731
     assert order_of(qtbot, window, act, big=True) == ["C0001"]
+
+
+def test_a_big_pasted_block_is_checked_in_the_background_and_undone_whole(qtbot, window, tmp_path):
+    from phonon_desktop.gui.undo_commands import EditCells
+    from phonon_desktop.sheets.model import CellKind
+    from window_helpers import contact_rows, write_contacts
+
+    n = 6_000
+    open_and_plan(qtbot, window, write_contacts(tmp_path / "big.xlsx", contact_rows(n)), timeout=60_000)
+    assert window.current_plan().counts()["errors"] == 0
+    mobile = window.current_sheet().headers.index("Mobile")
+    rows = list(range(0, n, 1))
+    texts = ["" if r % 2 else "12345" for r in rows]  # every number cleared or made wrong
+    with qtbot.waitSignal(window.plan_changed, timeout=60_000, check_params_cb=lambda p: p is not None):
+        window.undo_stack.push(EditCells(window, rows, [mobile] * n, texts, "Paste"))
+        assert window.current_plan() is None  # nothing can be sent from the check before the paste
+        assert not window.send_button.isEnabled()
+    sheet = window.current_sheet()
+    assert sheet.data.iat[0, mobile] == "12345" and sheet.data.iat[1, mobile] == ""
+    assert sheet.kinds.iat[0, mobile] == CellKind.TEXT and sheet.kinds.iat[1, mobile] == CellKind.EMPTY
+    assert window.table_model.cell_text(1, mobile) == ""
+    assert window.current_plan().counts()["errors"] == n
+    with qtbot.waitSignal(window.plan_changed, timeout=60_000, check_params_cb=lambda p: p is not None):
+        window.undo_stack.undo()
+    assert window.current_plan().counts()["errors"] == 0
+    assert sheet.data.iat[1, mobile] == "9800000002" and sheet.kinds.iat[1, mobile] == CellKind.TEXT
+    assert window.send_button.isEnabled()

@@ -307,10 +307,21 @@ class SheetTableModel(QAbstractTableModel):
         for c in set(cols):
             if not self._columns[c].flags.writeable:  # the sheet's read-only view: take an own copy
                 self._columns[c] = np.array(self._columns[c], dtype=object)
-        for r, c, text in zip(rows, cols, texts):
-            self._columns[c][r] = text
-            sheet.data.iat[r, c] = text
-            sheet.kinds.iat[r, c] = int(CellKind.TEXT if text != "" else CellKind.EMPTY)
+        if len(rows) <= 64:
+            for r, c, text in zip(rows, cols, texts):
+                self._columns[c][r] = text
+                sheet.data.iat[r, c] = text
+                sheet.kinds.iat[r, c] = int(CellKind.TEXT if text != "" else CellKind.EMPTY)
+        else:  # a pasted or cleared block: one assignment per column, not one per cell
+            r_all, c_all = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+            t_all = np.empty(len(texts), dtype=object)
+            t_all[:] = list(texts)
+            for c in np.unique(c_all).tolist():
+                at = c_all == c
+                r, t = r_all[at], t_all[at]
+                self._columns[c][r] = t
+                sheet.data.iloc[r, c] = t
+                sheet.kinds.iloc[r, c] = np.where(t == "", int(CellKind.EMPTY), int(CellKind.TEXT)).astype(np.int8)
         self._emit_rows_changed(np.asarray(rows, dtype=np.int64))
 
     def cell_text(self, sheet_row: int, col: int) -> str:
