@@ -123,7 +123,7 @@ def test_alt_letters_of_the_menus_tool_bars_and_side_panel_are_all_different(win
 
     owners: dict[str, list[str]] = {}
     texts = [a.text() for a in window.menuBar().actions()]
-    for place in (window.toolbar, window.list_toolbar, window.mapping_panel):
+    for place in (window.toolbar, window.list_toolbar, window.filter_bar, window.mapping_panel):
         for widget in place.findChildren(QLabel) + place.findChildren(QAbstractButton) + place.findChildren(QGroupBox):
             texts.append(widget.title() if isinstance(widget, QGroupBox) else widget.text())
     for text in texts:

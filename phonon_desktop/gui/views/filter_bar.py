@@ -29,7 +29,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)
-        show = QLabel("S&how:")
+        show = QLabel("Dis&play:")
         self.choice = QComboBox()
         self.choice.setAccessibleName("Show rows")
         for label, _, _ in CHOICES:
