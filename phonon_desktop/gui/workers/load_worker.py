@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from phonon_desktop.gui.workers.task import share_the_interpreter
 from phonon_desktop.sheets.model import Sheet, SheetError
 
 Reader = Callable[..., Sheet]
@@ -127,6 +128,7 @@ class Loader(QObject):
         self._reader = reader
         self.previewer = previewer  # None: no early rows
         self.estimated = False  # the last progress figure is an estimate (while the file is parsed)
+        share_the_interpreter()
         self._thread: QThread | None = None
         self._job: LoadJob | None = None
         self._old: list[tuple[QThread, LoadJob]] = []
