@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QPushButton, QWidget
 
@@ -248,6 +248,13 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
         self._show_page(PAGE_TABLE)
         self._update_title()
         self.table.setFocus()
+        # The mapping, the hidden rows and sending's look-ups come on the next turn of the event
+        # loop: the table paints first, and the window never spends all of it in one go.
+        QTimer.singleShot(0, lambda: self._on_load_shown(sheet, same_file))
+
+    def _on_load_shown(self, sheet: Sheet, same_file: bool) -> None:
+        if self._sheet is not sheet:
+            return  # another list (or a changed copy) came meanwhile
         self._offer_mapping(sheet, keep_current=same_file)
         self._offer_hidden_rows(sheet)
         self.sheet_loaded.emit(sheet)

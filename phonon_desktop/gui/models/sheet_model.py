@@ -53,7 +53,8 @@ class SheetTableModel(QAbstractTableModel):
         self._levels: np.ndarray | None = None
         self._plan: Any = None
         self._problems: dict[int, list[Any]] = {}
-        self._sent: np.ndarray = np.zeros(0, dtype=object)  # status set by sending, or None
+        self._sent: np.ndarray = _NO_STATUSES  # status set by sending, or None
+        self._rows = 0  # rows of the sheet
         self._any_sent = False  # whether any row of _sent holds a status
         self._sent_tips: dict[int, str] = {}
         self._read_only: np.ndarray | None = None
@@ -89,7 +90,8 @@ class SheetTableModel(QAbstractTableModel):
         self._levels = None
         self._plan = None
         self._problems = {}
-        self._sent = np.empty(n, dtype=object)  # all None
+        self._sent = _NO_STATUSES  # made when sending first shows a status (set_statuses)
+        self._rows = n
         self._any_sent = False
         self._sent_tips = {}
         self._read_only = None
@@ -105,7 +107,7 @@ class SheetTableModel(QAbstractTableModel):
         """Take the validation levels and problems of a (re)computed plan."""
         self._plan = plan
         levels = None if plan is None else np.array(plan.levels, dtype=np.int8)  # a copy: see set_plan_rows
-        if levels is not None and len(levels) != len(self._sent):
+        if levels is not None and len(levels) != self._rows:
             levels = None  # a plan of another sheet (a reload raced it): ignore
         self._levels = levels
         self._problems = {}
@@ -144,6 +146,8 @@ class SheetTableModel(QAbstractTableModel):
         rows = np.asarray(rows, dtype=np.int64)
         if rows.size == 0:
             return
+        if len(self._sent) != self._rows:
+            self._sent = np.empty(self._rows, dtype=object)  # all None
         self._sent[rows] = np.asarray(statuses, dtype=object)
         self._any_sent = True
         if tooltips is not None:
@@ -157,7 +161,8 @@ class SheetTableModel(QAbstractTableModel):
 
     def clear_statuses(self) -> None:
         """Forget sending statuses: the Status column shows validation again."""
-        self._sent[:] = None
+        if self._any_sent:
+            self._sent[:] = None
         self._any_sent = False
         self._sent_tips = {}
         self._emit_column_changed(self.STATUS_COLUMN)
@@ -179,13 +184,13 @@ class SheetTableModel(QAbstractTableModel):
 
     def statuses(self) -> np.ndarray:
         """The status shown for every sheet row (object array of status words)."""
-        return status_words(self._levels, self._sent if self._any_sent else None, len(self._sent))
+        return status_words(self._levels, self._sent if self._any_sent else None, self._rows)
 
     def set_read_only_rows(self, rows: np.ndarray | None) -> None:
         if rows is None:
             self._read_only = None
         else:
-            ro = np.zeros(len(self._sent), dtype=bool)
+            ro = np.zeros(self._rows, dtype=bool)
             ro[np.asarray(rows, dtype=np.int64)] = True
             self._read_only = ro
 
@@ -221,7 +226,7 @@ class SheetTableModel(QAbstractTableModel):
     run_heavy: Callable[[Callable[[], Any], Callable[[Any], None]], None] | None = None
 
     def _heavy(self, work: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        if self.run_heavy is not None and len(self._sent) > self.HEAVY_ROWS:
+        if self.run_heavy is not None and self._rows > self.HEAVY_ROWS:
             self.run_heavy(work, then)
         else:
             then(work())
@@ -237,7 +242,7 @@ class SheetTableModel(QAbstractTableModel):
             numbers = self._row_numbers
             work = lambda: _stable_order(numbers, descending)  # noqa: E731
         elif column == self.STATUS_COLUMN:
-            levels, sent, n = self._levels, (self._sent if self._any_sent else None), len(self._sent)
+            levels, sent, n = self._levels, (self._sent if self._any_sent else None), self._rows
             work = lambda: _stable_order(status_ranks(levels, sent, n), descending)  # noqa: E731
         else:
             values = self._columns[column - self.FIRST_DATA_COLUMN]
@@ -255,7 +260,7 @@ class SheetTableModel(QAbstractTableModel):
         if not wanted.active:
             self._filtered(wanted, None)
             return
-        columns, levels, sheet, n = list(self._columns), self._levels, self._sheet, len(self._sent)
+        columns, levels, sheet, n = list(self._columns), self._levels, self._sheet, self._rows
         sent = self._sent if self._any_sent else None
         # The status words are made only when the filter asks for statuses, and off this thread
         # for a big list (a million of them take a moment).
@@ -271,7 +276,7 @@ class SheetTableModel(QAbstractTableModel):
         self._apply_order()
 
     def _apply_order(self) -> None:
-        self.set_row_order(visible_order(self._permutation, self._mask, len(self._sent)))
+        self.set_row_order(visible_order(self._permutation, self._mask, self._rows))
 
     def row_order(self) -> np.ndarray:
         return self._order
@@ -291,7 +296,7 @@ class SheetTableModel(QAbstractTableModel):
 
     def _inverse_order(self) -> np.ndarray:
         if self._inverse is None:
-            inv = np.full(len(self._sent), -1, dtype=np.int64)
+            inv = np.full(self._rows, -1, dtype=np.int64)
             inv[self._order] = np.arange(len(self._order), dtype=np.int64)
             self._inverse = inv
         return self._inverse
@@ -413,7 +418,7 @@ class SheetTableModel(QAbstractTableModel):
 
     # ----- helpers ------------------------------------------------------------------------
     def _status(self, row: int) -> str:
-        sent = self._sent[row]
+        sent = self._sent[row] if self._any_sent else None
         if sent is not None:
             return str(sent)
         if self._levels is None:
@@ -476,6 +481,9 @@ class SheetTableModel(QAbstractTableModel):
     def _emit_all_changed(self) -> None:
         if len(self._order) and self.columnCount():
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, self.columnCount() - 1))
+
+
+_NO_STATUSES = np.zeros(0, dtype=object)
 
 
 def display_column(series: pd.Series) -> np.ndarray:
