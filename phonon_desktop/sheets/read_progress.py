@@ -96,7 +96,10 @@ class ReadStages:
             self._parse_expected = max(self._file_bytes / _PARSE_BYTES_PER_SECOND, 0.2)
 
     def parsing(self) -> None:
-        """Called every tenth of a second or so while the parse runs: moves the estimate on."""
+        """Called every tenth of a second or so while the parse runs (or the read waits for the
+        scan beside it, when the sheet was already parsed): moves the estimate on."""
+        if not self._parse_expected:
+            self.parse_started()
         elapsed = self._clock() - self._parse_started
         self._show(self._check_share + self._parse_share * _estimate(elapsed / self._parse_expected))
 

@@ -163,6 +163,9 @@ class Book:
         self.archive = archive
         self.limits = limits
         self.format = fmt  # "xlsx", "xlsm", "xls", "ods"
+        # Sheets parsed to count their rows (.xls, .ods, small .xlsx), kept for the read that
+        # follows so that the chosen one is not parsed twice; the read lets go of the others.
+        self._parsed: dict[str, object] = {}
 
     def sheet_infos(self) -> list[SheetInfo]:
         infos = []
@@ -190,6 +193,7 @@ class Book:
             raise guard.password_error(self.path) from exc
         except (CalamineError, ValueError, OSError) as exc:
             raise guard.corrupt_error(self.path, f"sheet “{name}”") from exc
+        self._parsed[name] = sheet
         end = sheet.end
         if end is None:
             return 0, 0
@@ -252,8 +256,11 @@ class Book:
                 from phonon_desktop.sheets.xlsdetails import scan_book_details
 
                 details = helper.submit(scan_book_details, self.format, self.path, name, self.limits, stop)
+            sheet = self._parsed.pop(name, None)
+            self._parsed.clear()
             try:
-                sheet = _parsed(self.calamine, name, watch)
+                if sheet is None:
+                    sheet = _parsed(self.calamine, name, watch)
             except PasswordError as exc:
                 raise guard.password_error(self.path) from exc
             except (CalamineError, ValueError, OSError) as exc:

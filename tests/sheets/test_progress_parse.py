@@ -183,3 +183,15 @@ def test_a_read_with_progress_learns_how_long_this_machine_parses(monkeypatch):
     stages.parsing()
     whole = 1 + 4.0 + 3.0
     assert said[-1] == pytest.approx(1000 * (1 / whole + 0.5 * 4.0 / whole), abs=2)
+
+
+def test_waiting_for_the_scan_of_an_already_parsed_sheet_still_moves_the_bar():
+    """A small sheet is parsed while the sheets are listed; the read then only waits for the
+    scan beside it, and the bar moves on all the same."""
+    clock = _Clock()
+    said: list[int] = []
+    stages = read_progress.ReadStages(lambda d, t, e: said.append(d), total=10_000, file_bytes=4_000_000, clock=clock)
+    for _ in range(5):
+        clock.now += 0.1
+        stages.parsing()
+    assert len(said) >= 2 and said == sorted(said) and said[-1] < 10_000
