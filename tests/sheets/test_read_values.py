@@ -265,3 +265,27 @@ def test_long_date_time_columns_show_minutes_seconds_and_midnight(tmp_path):
     assert texts[10] == "2024-03-09 00:00"
     assert texts == [t.strftime("%Y-%m-%d %H:%M:%S" if t.second else "%Y-%m-%d %H:%M") for t in times]
     assert set(kinds) == {CellKind.DATETIME}
+
+
+def test_formulas_never_calculated_are_flagged_in_a_sheet_written_with_a_namespace_prefix(tmp_path):
+    """Some exporters write <x:worksheet>, <x:c>, <x:f>: the same cells must be found."""
+    import re
+
+    from sheet_makers import rewrite_member
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Name", "Mobile"])
+    ws.append(["A", '="91"&"8012345678"'])
+    ws.append(["B", "918012345679"])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+
+    def prefixed(xml: bytes) -> bytes:
+        xml = xml.replace(b'<worksheet xmlns="', b'<x:worksheet xmlns:x="', 1)
+        return re.sub(rb"<(/?)(?!x:|\?)(\w+)", rb"<\1x:\2", xml)
+
+    path = rewrite_member(plain, tmp_path / "prefixed.xlsx", "xl/worksheets/sheet1.xml", prefixed)
+    sheet = read_workbook(path)
+    assert sheet.kinds["Mobile"].tolist() == [CellKind.FORMULA_NO_VALUE, CellKind.TEXT]
+    assert any("never calculated" in note and "Mobile" in note for note in sheet.notes)
