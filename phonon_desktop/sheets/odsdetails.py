@@ -227,12 +227,7 @@ class _Scan:
             # Every number cell written style first (as LibreOffice writes them): one pattern
             # finds the formatted ones and nothing else.
             for match in self._ordered_formatted().finditer(chunk):
-                shown = match.group(1)
-                if shown is not None and b"&" not in shown:
-                    text = shown.decode("utf-8", "replace")
-                else:
-                    whole = _CELL.match(chunk, match.start())
-                    text = _shown_text(whole.group(2)) if whole else ""
+                text = _text_at(chunk, match.start(), match.group(1))
                 if text:
                     offsets.append(match.start())
                     texts.append(text)
@@ -291,11 +286,7 @@ class _Scan:
                     unstyled = True
                 else:
                     continue
-            if shown is not None and b"&" not in shown:
-                text = shown.decode("utf-8", "replace")
-            else:
-                whole = _CELL.match(chunk, match.start())
-                text = _shown_text(whole.group(2)) if whole else ""
+            text = _text_at(chunk, match.start(), shown)
             if text:
                 offsets.append(match.start())
                 texts.append(text)
@@ -385,6 +376,15 @@ def _tag_starts(data: np.ndarray, opening: bytes, followers: bytes) -> np.ndarra
 def _repeat(pattern: re.Pattern[bytes], attrs: bytes) -> int:
     found = pattern.search(attrs)
     return max(int(found.group(1)), 1) if found else 1
+
+
+def _text_at(chunk: bytes, start: int, shown: bytes | None) -> str:
+    """The text a number cell starting at ``start`` shows: its one plain paragraph when the
+    pattern caught it, else the whole cell's paragraphs read properly."""
+    if shown is not None and b"&" not in shown:
+        return shown.decode("utf-8", "replace")
+    whole = _CELL.match(chunk, start)
+    return _shown_text(whole.group(2)) if whole else ""
 
 
 def _shown_text(body: bytes | None) -> str:
