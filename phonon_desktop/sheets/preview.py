@@ -152,22 +152,36 @@ def _csv_preview(path: str | os.PathLike, rows: int, header_row: int | None, min
 
 def _sheet_head(archive: zipfile.ZipFile, member: str, wanted_rows: int) -> bytes | None:
     """The sheet's XML up to the end of its first ``wanted_rows`` rows, closed again."""
+    try:
+        head, found = _head_through(archive, member, _ROW_END, wanted_rows, stop_at=b"</sheetData>")
+    except ValueError:
+        return None
+    return _closed(head) if found else None  # a small sheet: the full read is quick
+
+
+def _head_through(archive: zipfile.ZipFile, member: str, end_tag: re.Pattern[bytes], count: int,
+                  stop_at: bytes | None = None) -> tuple[bytes, bool]:
+    """The member inflated up to the end of the ``count``-th ``end_tag``: (that head, True), or
+    (all that was read, False) when the member, or the piece holding ``stop_at``, ends first.
+    Raises ValueError past a head of ``_MAX_HEAD_BYTES``."""
     head = b""
-    ends = 0
+    seen = 0
     searched = 0
     with archive.open(member) as handle:
         while True:
             piece = handle.read(_PIECE)
             if not piece:
-                return None  # the whole sheet is small: the full read is quick
+                return head, False
             head += piece
-            for found in _ROW_END.finditer(head, max(searched - 16, 0)):
-                ends += 1
-                if ends == wanted_rows:
-                    return _closed(head[: found.end()])
+            for found in end_tag.finditer(head, max(searched - 16, 0)):
+                seen += 1
+                if seen == count:
+                    return head[: found.end()], True
             searched = len(head)
-            if b"</sheetData>" in piece or len(head) > _MAX_HEAD_BYTES:
-                return None
+            if stop_at is not None and stop_at in piece:
+                return head, False
+            if len(head) > _MAX_HEAD_BYTES:
+                raise ValueError("too long for a preview")
 
 
 def _closed(head: bytes) -> bytes | None:
@@ -195,24 +209,14 @@ def _shared_strings_member(archive: zipfile.ZipFile) -> str | None:
 
 def _shared_strings_head(archive: zipfile.ZipFile, member: str, count: int) -> bytes:
     """The shared strings table with its first ``count`` strings only."""
-    head = b""
-    found_items = 0
-    searched = 0
-    with archive.open(member) as handle:
-        while True:
-            piece = handle.read(_PIECE)
-            if not piece:
-                return head
-            head += piece
-            for found in _ITEM_END.finditer(head, max(searched - 16, 0)):
-                found_items += 1
-                if found_items == count:
-                    sst = _SST.search(head)
-                    prefix = (sst.group(1) if sst else b"") or b""
-                    return head[: found.end()] + b"</" + prefix + b"sst>"
-            searched = len(head)
-            if len(head) > _MAX_HEAD_BYTES:
-                raise ValueError("shared strings too long for a preview")
+    if count <= 0:  # the first rows hold no shared text: the table need not be read at all
+        return b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>'
+    head, found = _head_through(archive, member, _ITEM_END, count)
+    if not found:
+        return head
+    sst = _SST.search(head)
+    prefix = (sst.group(1) if sst else b"") or b""
+    return head + b"</" + prefix + b"sst>"
 
 
 def _small_copy(archive: zipfile.ZipFile, member: str, head: bytes) -> str:
