@@ -101,3 +101,16 @@ def test_a_csv_preview_is_the_full_reads_first_rows(tmp_path, encoding):
     same_first_rows(preview, full)
     assert preview.data["Name"].iloc[:2].tolist() == ["Zoë Dsouza", "Asha; Ravi"]
     assert preview.data["Mobile"].iloc[0] == "0900000000"
+
+
+def test_first_rows_of_numbers_only_need_no_shared_text(tmp_path):
+    """Rows of numbers first, text further down: the preview still matches the full read."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(600):
+        ws.append([i + 1, 919800000000 + i, 12.5] if i < 300 else [f"C{i}", "text", "more"])
+    path = tmp_path / "numbers first.xlsx"
+    wb.save(path)
+    preview = read_preview(path, rows=200, min_sheet_bytes=0)
+    assert preview is not None
+    same_first_rows(preview, read_workbook(path))
