@@ -78,11 +78,17 @@ _encode_text = json.encoder.encode_basestring  # type: ignore[attr-defined]
 class Plan:
     """The calls a sheet makes under a mapping, and the problems of each row."""
 
-    def __init__(self, sheet: Sheet, mapping: Mapping, *, now: datetime, day_first: bool | None) -> None:
+    def __init__(
+        self, sheet: Sheet, mapping: Mapping, *, now: datetime, day_first: bool | None,
+        calling_hours: times.CallingHours | tuple[object, object] | None = None,
+    ) -> None:
         self.sheet = sheet
         self.mapping = mapping
         self.now = now
         self.day_first = day_first
+        # The operator's calling hours (Preferences, or --calling-hours); India's 09:00-21:00
+        # applies to Indian numbers whatever they are.
+        self.calling_hours = times.CallingHours.of(calling_hours)
         n = sheet.row_count
         self.levels = np.zeros(n, dtype=np.int8)
         self.numbers: list[np.ndarray] = []
@@ -582,23 +588,35 @@ class Plan:
         return codes
 
     def _check_hours(self, rows: np.ndarray | None) -> None:
-        """Outside calling hours where the customer is (India), as a warning."""
+        """Outside calling hours where the customer is, as a warning: India's 09:00-21:00 and
+        the operator's hours for Indian numbers, the operator's hours on the customer's clock
+        for numbers of other countries."""
         m = self.mapping
         where = slice(None) if rows is None else rows
-        primary = self._primary[where]
-        if m.default_country == "IN" and not m.allow_other_countries:
-            indian = np.ones(len(primary), dtype=bool)  # every number that passed is Indian
-        else:
-            indian = np.fromiter((p.startswith("91") or p == "" for p in primary.tolist()), dtype=bool, count=len(primary))
-        late = times.outside_hours(self._epoch[where], self._time_ok[where] & indian)
-        codes = late.astype(np.int8) * int(TimeIssue.OUTSIDE_HOURS)
+        codes = times.hours_issues(
+            self._primary[where], self._epoch[where], self._time_ok[where], self.calling_hours, m.timezone,
+            all_indian=m.default_country == "IN" and not m.allow_other_countries,  # every number that passed is Indian
+        )
         if rows is not None:
             self._checks["hours"].codes[rows] = codes
             return
         self._checks["hours"] = Check(
-            m.start_time.column if m.start_time.kind == "column" else None, codes, _TIME_LEVELS,
-            lambda row, code: times.describe(code, _local_text(self.start_times[row]), zone_name=m.timezone, sent=_india_text(int(self._epoch[row]))),
+            m.start_time.column if m.start_time.kind == "column" else None, codes, _TIME_LEVELS, self._explain_hours(),
         )
+
+    def _explain_hours(self) -> Callable[[int, int], str]:
+        def explain(row: int, code: int) -> str:
+            epoch = int(self._epoch[row])
+            number = str(self._primary[row])
+            sent = _india_text(epoch)
+            if code == TimeIssue.OUTSIDE_YOUR_HOURS and number and not number.startswith("91"):
+                zone = times.customer_zone(number) or self.mapping.timezone
+                sent = f"{datetime.fromtimestamp(epoch, tz=ZoneInfo(zone)):%H:%M} {times.zone_words(zone)}"
+            return times.describe(
+                code, _local_text(self.start_times[row]), zone_name=self.mapping.timezone, sent=sent, hours=self.calling_hours,
+            )
+
+        return explain
 
     def _explain_time(self, texts: np.ndarray) -> Callable[[int, int], str]:
         column = self.mapping.start_time.column if self.mapping.start_time.kind == "column" else None
@@ -641,10 +659,17 @@ def _india_text(epoch: int) -> str:
     return f"{moment:%H:%M} in India"
 
 
-def plan_campaign(sheet: Sheet, mapping: Mapping, *, now: datetime | None = None, day_first: bool | None = None) -> Plan:
-    """Check every row of the sheet under the mapping (raises MappingError for missing columns)."""
+def plan_campaign(
+    sheet: Sheet, mapping: Mapping, *, now: datetime | None = None, day_first: bool | None = None,
+    calling_hours: times.CallingHours | tuple[object, object] | None = None,
+) -> Plan:
+    """Check every row of the sheet under the mapping (raises MappingError for missing columns).
+
+    ``calling_hours``: the operator's (from, until), as minutes of the day or ``datetime.time``
+    (default 09:00-21:00); start times outside them are warned about where the customer is.
+    """
     if now is None:
         now = datetime.now(timezone.utc)
     elif now.tzinfo is None:
         raise ValueError("now must carry a time zone")
-    return Plan(sheet, mapping, now=now, day_first=day_first)
+    return Plan(sheet, mapping, now=now, day_first=day_first, calling_hours=calling_hours)

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from phonon_desktop.campaign.mapping import Mapping, MappingError, propose_mapping
 from phonon_desktop.campaign.plan import Level, Plan, batches_for, plan_campaign
+from phonon_desktop.campaign.times import CallingHours, parse_calling_hours
 from phonon_desktop.kairos.protocol import API_VERSIONS, REALTIME_URL, CallTooLarge
 from phonon_desktop.sheets.model import SheetError
 
@@ -53,7 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     order.add_argument("--month-first", dest="day_first", action="store_const", const=False, help="read dates like 01/12/2026 as 12 January")
     p.add_argument("--allow-duplicates", action="store_true", help="allow the same number on several rows (each row is called)")
     p.add_argument("--allow-other-countries", action="store_true", help="allow numbers of other countries than the mapping's")
+    p.add_argument("--calling-hours", type=_calling_hours, default=CallingHours(origin="--calling-hours"), metavar="FROM-TO",
+                   help="warn about calls that start outside these hours where the customer is, like 10:00-19:00 "
+                   "(default 09:00-21:00); Indian numbers are always kept to 09:00-21:00 India time as well")
     return p
+
+
+def _calling_hours(text: str) -> CallingHours:
+    try:
+        return parse_calling_hours(text, origin="--calling-hours")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -141,7 +152,7 @@ def _main(argv: list[str] | None, out: TextIO, err: TextIO, stage: _Stage) -> in
         return _propose(sheet, out, err)
 
     try:
-        plan = plan_campaign(sheet, mapping, day_first=args.day_first)
+        plan = plan_campaign(sheet, mapping, day_first=args.day_first, calling_hours=args.calling_hours)
     except MappingError as exc:
         _say(err, f"The mapping '{args.mapping}' does not fit sheet '{sheet.name}' of '{Path(args.sheet_path).name}'. {exc.message}")
         return EXIT_BAD_INPUT
@@ -179,6 +190,14 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
+def _hours_line(plan: Plan) -> str:
+    hours = getattr(plan, "calling_hours", None) or CallingHours()
+    if hours.is_legal_only():
+        return f"Calling hours: {hours.text()} where the customer is (Indian numbers: 09:00–21:00 India time, the law)."
+    return (f"Calling hours: {hours.text()} where the customer is; Indian numbers also within 09:00–21:00 "
+            "India time (the law).")
+
+
 def describe_plan(plan: Plan) -> list[str]:
     """The plain-language header of a dry run: the list, the mapping, the counts."""
     sheet, m = plan.sheet, plan.mapping
@@ -187,6 +206,7 @@ def describe_plan(plan: Plan) -> list[str]:
         f"Numbers: {', '.join(m.contact_numbers)} (main number first).",
         f"Identifier: {m.client_identifier if m.client_identifier else 'made from each row (no column chosen)'}.",
         f"Start: {m.start_time.describe()} ({m.timezone}).",
+        _hours_line(plan),
     ]
     if m.keys:
         lines.append("Flow variables: " + ", ".join(f"{name} <- {column}" for name, column in m.keys.items()) + ".")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from enum import IntEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,75 @@ from phonon_desktop.sheets.model import CellKind
 CALLING_HOURS = (9 * 60, 21 * 60)  # 09:00 to 21:00, India's hours for commercial calls
 RECIPIENT_ZONE = "Asia/Kolkata"
 _KOLKATA_OFFSET = 19800  # seconds; India has had no daylight saving since 1945
+
+
+@dataclass(frozen=True)
+class CallingHours:
+    """The operator's calling hours, as minutes of the day (``until`` itself still allowed).
+
+    ``origin`` says where the operator changes them, for the warning's sentence:
+    "Preferences" in the window, "--calling-hours" on the command line.
+    """
+
+    start: int = CALLING_HOURS[0]
+    until: int = CALLING_HOURS[1]
+    origin: str = "Preferences"
+
+    @classmethod
+    def of(cls, value: object, origin: str = "Preferences") -> "CallingHours":
+        """From None (09:00-21:00), a CallingHours, a (from, until) pair of minutes of the day
+        or of ``datetime.time``, or text like "10:00-19:00"."""
+        if value is None:
+            return cls(origin=origin)
+        if isinstance(value, CallingHours):
+            return value
+        if isinstance(value, str):
+            return parse_calling_hours(value, origin=origin)
+        try:
+            start, until = value  # type: ignore[misc]
+        except (TypeError, ValueError):
+            raise ValueError(f"Calling hours must be a pair of times, like 10:00-19:00, not {value!r}.") from None
+        hours = cls(_minutes(start), _minutes(until), origin)
+        if not 0 <= hours.start < hours.until <= 24 * 60:
+            raise ValueError(f"The calling hours {hours.text()} must start before they end, within one day.")
+        return hours
+
+    def text(self) -> str:
+        return f"{_clock_text(self.start)}–{_clock_text(self.until)}"
+
+    def is_legal_only(self) -> bool:
+        """True when these hours are India's own (nothing narrower for Indian numbers)."""
+        return self.start <= CALLING_HOURS[0] and self.until >= CALLING_HOURS[1]
+
+
+def _minutes(value: object) -> int:
+    if isinstance(value, time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    raise ValueError(f"A calling hour must be a time of day or minutes of the day, not {value!r}.")
+
+
+def _clock_text(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_HOURS_TEXT = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*(?:-|–|—|to)\s*(\d{1,2})(?::(\d{2}))?\s*$", re.IGNORECASE)
+
+
+def parse_calling_hours(text: str, *, origin: str = "--calling-hours") -> CallingHours:
+    """ "10:00-19:00" (or "10-19", "10:00–19:00") as CallingHours; ValueError in words."""
+    example = "Write them like 10:00-19:00 (from, to, in 24-hour time)."
+    m = _HOURS_TEXT.match(text or "")
+    if not m:
+        raise ValueError(f"'{text}' is not a pair of calling hours. {example}")
+    h1, m1, h2, m2 = (int(g) if g else 0 for g in m.groups())
+    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or (h2 == 24 and m2):
+        raise ValueError(f"'{text}' holds a time of day that does not exist. {example}")
+    start, until = h1 * 60 + m1, h2 * 60 + m2
+    if start >= until:
+        raise ValueError(f"The calling hours '{text}' must start before they end, within one day. {example}")
+    return CallingHours(start, until, origin)
 
 
 class TimeIssue(IntEnum):
@@ -36,11 +105,12 @@ class TimeIssue(IntEnum):
     SKIPPED_BY_CLOCK = 7  # a local time that does not exist (clocks moved forward)
     PAST_DATE = 8  # an earlier date: an error
     PAST_TODAY = 9  # earlier today: the call rings at once (warning)
-    OUTSIDE_HOURS = 10  # before 09:00 or after 21:00 where the customer is (warning)
+    OUTSIDE_HOURS = 10  # before 09:00 or after 21:00 in India, for an Indian number (warning)
     WRONG_CELL = 11  # a number, TRUE/FALSE or Excel error where a time was expected
+    OUTSIDE_YOUR_HOURS = 12  # outside the operator's calling hours where the customer is (warning)
 
 
-TIME_WARNINGS = frozenset({TimeIssue.PAST_TODAY, TimeIssue.OUTSIDE_HOURS})
+TIME_WARNINGS = frozenset({TimeIssue.PAST_TODAY, TimeIssue.OUTSIDE_HOURS, TimeIssue.OUTSIDE_YOUR_HOURS})
 
 _MONTHS = {
     name: i + 1
@@ -308,16 +378,109 @@ def past_issues(epoch: np.ndarray, local_day: np.ndarray, valid: np.ndarray, now
     return out
 
 
-def outside_hours(epoch: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """True where the time is before 09:00 or after 21:00 in India."""
-    minutes = ((epoch + _KOLKATA_OFFSET) % 86400) // 60
-    seconds = (epoch + _KOLKATA_OFFSET) % 60
-    start, end = CALLING_HOURS
-    late = (minutes > end) | ((minutes == end) & (seconds > 0))
-    return valid & ((minutes < start) | late)
+def _outside(local_seconds: np.ndarray, start: int, until: int) -> np.ndarray:
+    """Seconds of the day outside [start, until] (minutes; the last minute's :00 still inside)."""
+    minutes = local_seconds // 60
+    late = (minutes > until) | ((minutes == until) & (local_seconds % 60 > 0))
+    return (minutes < start) | late
 
 
-def describe(issue: int, text: str, *, zone_name: str, sent: str = "") -> str:
+def outside_hours(epoch: np.ndarray, valid: np.ndarray, hours: tuple[int, int] = CALLING_HOURS) -> np.ndarray:
+    """True where the time is outside these hours (default 09:00-21:00) in India."""
+    return valid & _outside((epoch + _KOLKATA_OFFSET) % 86400, *hours)
+
+
+def outside_hours_in_zone(epoch: np.ndarray, valid: np.ndarray, zone_name: str, hours: tuple[int, int]) -> np.ndarray:
+    """True where the time is outside these hours on the clock of ``zone_name`` (summer time
+    included), for the rows that are valid."""
+    out = np.zeros(len(epoch), dtype=bool)
+    picked = np.flatnonzero(valid)
+    if len(picked) == 0:
+        return out
+    utc = pd.to_datetime(epoch[picked], unit="s", utc=True)
+    wall = utc.tz_convert(zone_name).tz_localize(None)
+    seconds = (wall - _UNIX_EPOCH) // pd.Timedelta(seconds=1)
+    out[picked] = _outside(np.asarray(seconds, dtype=np.int64) % 86400, *hours)
+    return out
+
+
+_ZONES: dict[str, str | None] = {}
+_ZONES_KEPT = 200_000  # distinct numbers remembered between plans
+
+
+def customer_zone(digits: str) -> str | None:
+    """The time zone of an international number (digits, country code first) when
+    phonenumbers names exactly one, else None (unknown, or a country with several)."""
+    if digits in _ZONES:
+        return _ZONES[digits]
+    import phonenumbers
+    from phonenumbers.timezone import UNKNOWN_TIMEZONE, time_zones_for_number
+
+    zone: str | None = None
+    try:
+        zones = time_zones_for_number(phonenumbers.parse("+" + digits, None))
+    except phonenumbers.NumberParseException:
+        zones = ()
+    if len(zones) == 1 and zones[0] != UNKNOWN_TIMEZONE:
+        try:
+            ZoneInfo(zones[0])
+            zone = zones[0]
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None  # a zone this computer's time zone data lacks: the campaign's zone is used
+    if len(_ZONES) >= _ZONES_KEPT:
+        _ZONES.clear()
+    _ZONES[digits] = zone
+    return zone
+
+
+def indian_numbers(numbers: np.ndarray) -> np.ndarray:
+    """True for numbers in India's ``91`` + 10 digits form (and for empty ones), per row,
+    without a Python call per row (a slice at a time, so the window keeps painting)."""
+
+    def part(s: slice) -> np.ndarray:
+        head = numbers[s].astype("U2")
+        return (head == "91") | (head == "")
+
+    return chunked.build(len(numbers), bool, part)
+
+
+def hours_issues(
+    numbers: np.ndarray, epoch: np.ndarray, valid: np.ndarray, hours: CallingHours, campaign_zone: str,
+    *, all_indian: bool = False,
+) -> np.ndarray:
+    """Per row, OUTSIDE_HOURS, OUTSIDE_YOUR_HOURS or 0 for a call starting at ``epoch`` to ``numbers``.
+
+    Indian numbers: India's 09:00-21:00 (the law, always) and the operator's hours, both on
+    India's clock. Other numbers: the operator's hours on the customer's clock, when
+    phonenumbers names one zone for the number, else on the campaign's zone's clock.
+    """
+    codes = np.zeros(len(epoch), dtype=np.int8)
+    indian = np.ones(len(epoch), dtype=bool) if all_indian else indian_numbers(numbers)
+    here = valid & indian
+    law = outside_hours(epoch, here)
+    codes[law] = TimeIssue.OUTSIDE_HOURS
+    if not hours.is_legal_only():
+        codes[outside_hours(epoch, here & ~law, (hours.start, hours.until))] = TimeIssue.OUTSIDE_YOUR_HOURS
+    abroad = np.flatnonzero(valid & ~indian)
+    if len(abroad):
+        which, distinct = pd.factorize(np.asarray(numbers[abroad], dtype=object))
+        zones = np.array([customer_zone(str(d)) or campaign_zone for d in distinct.tolist()], dtype=object)
+        row_zones = zones[which]
+        for zone in set(zones.tolist()):
+            rows = abroad[row_zones == zone]
+            late = outside_hours_in_zone(epoch[rows], np.ones(len(rows), dtype=bool), zone, (hours.start, hours.until))
+            codes[rows[late]] = TimeIssue.OUTSIDE_YOUR_HOURS
+    return codes
+
+
+def zone_words(zone_name: str) -> str:
+    """ "Dubai time", "India time", "New York time": a zone as an operator says it."""
+    if zone_name in ("Asia/Kolkata", "Asia/Calcutta"):
+        return "India time"
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ") + " time"
+
+
+def describe(issue: int, text: str, *, zone_name: str, sent: str = "", hours: CallingHours | None = None) -> str:
     shown = text if len(text) <= 40 else text[:37] + "…"
     issue = TimeIssue(issue)
     example = "like 2026-12-01 10:30 or 01-Dec-2026 10:30 AM"
@@ -339,10 +502,17 @@ def describe(issue: int, text: str, *, zone_name: str, sent: str = "") -> str:
         return f"'{shown}' is on a date that has passed. Choose a date from today on."
     if issue == TimeIssue.PAST_TODAY:
         return f"'{shown}' is earlier today: the call will ring at once."
+    at = f" ({sent})" if sent else ""
     if issue == TimeIssue.OUTSIDE_HOURS:
         return (
-            f"'{shown}' is outside 09:00–21:00 in India ({sent or 'as sent'}); commercial calls are allowed "
-            "only between 09:00 and 21:00. Check the time."
+            f"'{shown}'{at} is outside 09:00–21:00 in India, when commercial calls are allowed. "
+            "Choose a time between 09:00 and 21:00 India time."
+        )
+    if issue == TimeIssue.OUTSIDE_YOUR_HOURS:
+        hours = hours or CallingHours()
+        return (
+            f"'{shown}'{at} is outside your calling hours {hours.text()} ({hours.origin}). "
+            f"Choose a time within them, or change them {'in' if hours.origin == 'Preferences' else 'with'} {hours.origin}."
         )
     if issue == TimeIssue.WRONG_CELL:
         return f"'{shown}' is not a date and time cell. Format the cell as Date in Excel or type it {example}."

@@ -58,8 +58,38 @@ def propose(sheet: Sheet) -> tuple[dict[str, Any] | None, list[str]]:
     return as_json, questions
 
 
-def plan(sheet: Sheet, mapping: Any, now: datetime | None = None) -> Any:
-    return _campaign("plan_campaign")(sheet, mapping, now=now)
+DEFAULT_CALLING_HOURS = (9 * 60, 21 * 60)
+
+
+def calling_hours(window: Any) -> tuple[int, int]:
+    """The operator's calling hours from Preferences, as (from, until) minutes of the day.
+
+    Read from the send controller's settings when sending is attached to the window; without
+    it (or with hours that cannot be read) 09:00-21:00. Call it on the window's thread.
+    """
+    controller = getattr(window, "send_controller", None)
+    settings = getattr(controller, "settings", None)
+    if settings is None:
+        return DEFAULT_CALLING_HOURS
+    try:
+        defaults = settings.defaults()
+        start, until = minutes_of(defaults.calling_from), minutes_of(defaults.calling_until)
+    except (AttributeError, ValueError):
+        return DEFAULT_CALLING_HOURS
+    return (start, until) if start < until else DEFAULT_CALLING_HOURS
+
+
+def minutes_of(text: str) -> int:
+    """ "19:30" as 1170 (ValueError for anything else)."""
+    hours, minutes = (int(part) for part in str(text).split(":"))
+    if not (0 <= hours <= 23 and 0 <= minutes <= 59):
+        raise ValueError(text)
+    return hours * 60 + minutes
+
+
+def plan(sheet: Sheet, mapping: Any, now: datetime | None = None,
+         calling_hours: tuple[int, int] | None = None) -> Any:
+    return _campaign("plan_campaign")(sheet, mapping, now=now, calling_hours=calling_hours)
 
 
 def revalidate(plan_obj: Any, rows: list[int]) -> Any:

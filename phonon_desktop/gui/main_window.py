@@ -302,8 +302,9 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
         if self._signature:
             user_files.remember_mapping(self._signature, obj)
         now = self._now()
+        hours = campaign_link.calling_hours(self)  # Preferences' calling hours, read on this thread
         self.status_label.setText("Checking the rows…")
-        self.planner.submit(lambda: campaign_link.plan(sheet, mapping, now=now))
+        self.planner.submit(lambda: campaign_link.plan(sheet, mapping, now=now, calling_hours=hours))
 
     def _on_planned(self, plan: Any) -> None:
         if self._sheet is None or len(plan.levels) != self._sheet.row_count:

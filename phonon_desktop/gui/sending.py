@@ -694,10 +694,14 @@ class SendController(QObject):
     def open_preferences(self) -> None:
         if self.busy:
             return
+        before = self.settings.defaults()
         dialog = PreferencesDialog(self.settings, self.secrets, self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._fill_flows()
             self.window.hide_banner()
+            after = self.settings.defaults()
+            if (after.calling_from, after.calling_until) != (before.calling_from, before.calling_until):
+                self.window.replan()  # the open list's warnings follow the new calling hours at once
 
     def show_history(self) -> None:
         sheet = self.window.current_sheet()
