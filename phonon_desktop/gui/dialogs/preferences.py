@@ -122,6 +122,9 @@ class PreferencesDialog(QDialog):
         self.calling_until = QTimeEdit(QTime.fromString(defaults.calling_until, "HH:mm"))
         for edit in (self.calling_from, self.calling_until):
             edit.setDisplayFormat("HH:mm")
+            edit.setToolTip("Calls planned to start outside these hours, on the customer's clock, are warned about "
+                            "in the open list at once. Indian numbers are also kept to 09:00–21:00 India time, "
+                            "when commercial calls are allowed, whatever is set here.")
         defaults_box = QGroupBox("New campaigns")
         dform = QFormLayout(defaults_box)
         dform.addRow("Time zone", self.zone_combo)
@@ -131,6 +134,10 @@ class PreferencesDialog(QDialog):
         hours.addWidget(self.calling_until)
         hours.addStretch(1)
         dform.addRow("Calling hours", hours)
+        hours_note = QLabel("Starts outside these hours are warned about where the customer is; "
+                            "for Indian numbers 09:00–21:00 India time always applies too.")
+        hours_note.setWordWrap(True)
+        dform.addRow("", hours_note)
 
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
