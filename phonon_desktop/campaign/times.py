@@ -8,6 +8,7 @@ operator is asked once and the rows wait, never guessed row by row.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -413,6 +414,8 @@ def customer_zone(digits: str) -> str | None:
     phonenumbers names exactly one, else None (unknown, or a country with several)."""
     if digits in _ZONES:
         return _ZONES[digits]
+    if len(digits) >= 3 and (country := _country_zone(digits[:3])) is not None:
+        return country
     import phonenumbers
     from phonenumbers.timezone import UNKNOWN_TIMEZONE, time_zones_for_number
 
@@ -431,6 +434,42 @@ def customer_zone(digits: str) -> str | None:
         _ZONES.clear()
     _ZONES[digits] = zone
     return zone
+
+
+@functools.lru_cache(maxsize=None)
+def _country_zone(head: str) -> str | None:
+    """For the first three digits of an international number: the one zone of every number
+    of its country (971: Asia/Dubai), or None where the zone depends on the number (1, 7, 44)."""
+    import phonenumbers
+    from phonenumbers.tzdata import TIMEZONE_DATA
+
+    code = next((head[:n] for n in (1, 2, 3) if int(head[:n] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE), None)
+    if code is None:
+        return None
+    zones = {z for prefix, names in TIMEZONE_DATA.items() if prefix.startswith(code) for z in names}
+    if len(zones) != 1:
+        return None
+    zone = zones.pop()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return zone
+
+
+def customer_zones(numbers: np.ndarray, campaign_zone: str) -> np.ndarray:
+    """The zone each international number rings in (object array), the campaign's where
+    phonenumbers names none or several. Countries with one zone are settled by their code,
+    a few look-ups in all; phonenumbers parses only numbers of countries with several."""
+    out = np.empty(len(numbers), dtype=object)
+    if not len(numbers):
+        return out
+    which, heads = pd.factorize(np.asarray(numbers, dtype=object).astype("U3"))
+    by_country = np.array([_country_zone(str(h)) for h in heads.tolist()], dtype=object)
+    out[:] = by_country[which]
+    for i in np.flatnonzero(pd.isna(out)).tolist():
+        out[i] = customer_zone(str(numbers[i])) or campaign_zone
+    return out
 
 
 def indian_numbers(numbers: np.ndarray) -> np.ndarray:
@@ -464,7 +503,7 @@ def hours_issues(
     abroad = np.flatnonzero(valid & ~indian)
     if len(abroad):
         which, distinct = pd.factorize(np.asarray(numbers[abroad], dtype=object))
-        zones = np.array([customer_zone(str(d)) or campaign_zone for d in distinct.tolist()], dtype=object)
+        zones = customer_zones(np.asarray(distinct, dtype=object), campaign_zone)
         row_zones = zones[which]
         for zone in set(zones.tolist()):
             rows = abroad[row_zones == zone]

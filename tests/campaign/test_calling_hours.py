@@ -103,6 +103,19 @@ def test_a_number_with_one_zone_is_judged_on_its_clock_and_one_with_several_on_t
     assert on_moscow_clock.tolist() == [TimeIssue.OUTSIDE_YOUR_HOURS, 0, TimeIssue.OUTSIDE_YOUR_HOURS]
 
 
+def test_a_german_number_follows_berlins_summer_time():
+    berlin_mobile = np.array(["4915123456789"], dtype=object)
+    hours = CallingHours(10 * 60, 19 * 60)
+    valid = np.array([True])
+
+    def issues_at(moment: datetime) -> int:
+        epoch = np.array([int(moment.timestamp())], dtype=np.int64)
+        return int(hours_issues(berlin_mobile, epoch, valid, hours, "Asia/Kolkata")[0])
+
+    assert issues_at(datetime(2027, 7, 1, 8, 30, tzinfo=timezone.utc)) == 0  # 10:30 in Berlin, summer time
+    assert issues_at(datetime(2026, 12, 1, 8, 30, tzinfo=timezone.utc)) == TimeIssue.OUTSIDE_YOUR_HOURS  # 09:30 in winter
+
+
 def test_edited_rows_are_checked_against_the_same_hours():
     sheet = make_sheet({"Mobile": ["9000000001", "9000000002"], "Call At": ["2026-12-01 11:00", "2026-12-01 11:00"]})
     mapping = Mapping(contact_numbers=["Mobile"], start_time=StartTime(kind="column", column="Call At"))
