@@ -303,6 +303,7 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
             user_files.remember_mapping(self._signature, obj)
         now = self._now()
         hours = campaign_link.calling_hours(self)  # Preferences' calling hours, read on this thread
+        self.mapping_panel.start.set_calling_hours(hours)
         self.status_label.setText("Checking the rows…")
         self.planner.submit(lambda: campaign_link.plan(sheet, mapping, now=now, calling_hours=hours))
 

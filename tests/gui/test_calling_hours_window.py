@@ -87,6 +87,10 @@ def test_a_0930_start_is_warned_with_the_hours_set_in_preferences(qtbot, tmp_pat
     assert "10 ⚠ warnings" in summary(window) and "2 ✖ errors" in summary(window)
     assert "outside your calling hours 10:00–19:00 (Preferences)" in row_words(window, 0)
     assert "10:00–19:00" in status_tooltip(window, 0)
+    # The start box under the chosen time says it too, before the operator looks at any row.
+    box = window.mapping_panel.start
+    assert box.warning_label.isVisibleTo(window)
+    assert "09:30 India time, outside the calling hours 10:00–19:00" in box.warning_label.text()
 
 
 def test_wider_hours_in_preferences_do_not_lift_indias_rule(qtbot, tmp_path, settings, contacts_file):

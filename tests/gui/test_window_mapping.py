@@ -139,7 +139,7 @@ def test_pick_one_start_time_in_india_time_with_warnings(qtbot, window, contacts
     assert not box.warning_label.text()
     # at night: warned, and the rows say so too
     wait_replan(qtbot, window, lambda: box.when.setTime(QTime(22, 0)))
-    assert "outside 09:00–21:00" in box.warning_label.text()
+    assert "outside the calling hours 09:00–21:00" in box.warning_label.text()
     # yesterday: a past date
     wait_replan(qtbot, window, lambda: box.when.setDateTime(QDateTime(QDate(2026, 11, 26), QTime(10, 0), QTimeZone.utc())))
     assert "past date" in box.warning_label.text()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from phonon_desktop.gui.views.place_choosers import INDIA_ZONES, zone_chooser, zone_city
 
-CALLING_HOURS = (9, 21)  # India's rules for commercial calls: 09:00 to 21:00
+CALLING_HOURS = (9 * 60, 21 * 60)  # India's rules for commercial calls: 09:00 to 21:00, in minutes
 INDIA = ZoneInfo("Asia/Kolkata")
 
 
@@ -44,8 +44,14 @@ def _day_note(moment: datetime, first: datetime) -> str:
     return "" if moment.date() == first.date() else moment.strftime(" %a %d %b")
 
 
-def start_warnings(at: datetime, now: datetime, zone: str, last_wave: datetime | None = None) -> list[str]:
-    """Plain warnings about a chosen start: in the past, or outside calling hours."""
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def start_warnings(at: datetime, now: datetime, zone: str, last_wave: datetime | None = None,
+                   hours: tuple[int, int] = CALLING_HOURS) -> list[str]:
+    """Plain warnings about a chosen start: in the past, or outside calling hours (``hours``:
+    from and until, in minutes of the day; the operator's from Preferences)."""
     tz = ZoneInfo(zone)
     local_at = at.astimezone(tz)
     local_now = now.astimezone(tz)
@@ -56,15 +62,15 @@ def start_warnings(at: datetime, now: datetime, zone: str, last_wave: datetime |
         out.append(f"{shown} is on a past date: Phonon refuses it. Pick today or a later day.")
     elif local_at < local_now:
         out.append(f"{shown} has already passed: the calls would ring at once. Pick a later time, or choose Now.")
-    lo, hi = CALLING_HOURS
+    lo, hi = hours
     for moment, what in ((local_at, "The first calls"), ((last_wave.astimezone(tz) if last_wave else None), "The last wave")):
         if moment is None:
             continue
         minutes = moment.hour * 60 + moment.minute
-        if minutes < lo * 60 or minutes > hi * 60:
+        if minutes < lo or minutes > hi:
             out.append(
-                f"{what} would start at {moment.strftime('%H:%M')} {label}, outside {lo:02d}:00–{hi:02d}:00: "
-                "customers must not be called at night. Pick a time in calling hours."
+                f"{what} would start at {moment.strftime('%H:%M')} {label}, outside the calling hours "
+                f"{_clock(lo)}–{_clock(hi)}. Pick a time within them."
             )
     return out
 
@@ -79,6 +85,7 @@ class StartTimeBox(QWidget):
         self.machine_zone = machine_zone  # None: this computer's zone
         self.zone = "Asia/Kolkata"
         self._call_count = 0
+        self.calling_hours = CALLING_HOURS  # the operator's, from Preferences (see set_calling_hours)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         # The zone first: it says how every time below (and in a time column) is read.
@@ -86,8 +93,8 @@ class StartTimeBox(QWidget):
         self.zone_choice = zone_chooser()
         self.zone_choice.set_value(self.zone)
         zone_title.setBuddy(self.zone_choice)
-        self.zone_choice.setToolTip("Times you pick or that the list holds are read in this zone; calling hours "
-                                    "(09:00–21:00) are checked in it too. Type to search, e.g. Dubai.")
+        self.zone_choice.setToolTip("Times you pick or that the list holds are read in this zone; the calling "
+                                    "hours of Preferences are checked in it too. Type to search, e.g. Dubai.")
         lay.addWidget(zone_title)
         lay.addWidget(self.zone_choice)
         self.now_radio = QRadioButton("&Now")
@@ -161,10 +168,13 @@ class StartTimeBox(QWidget):
         tz = ZoneInfo(self.zone)
         t = self._now().astimezone(tz).replace(second=0, microsecond=0)
         t += timedelta(minutes=30 - t.minute % 30)
-        if t.hour >= CALLING_HOURS[1]:
-            t = (t + timedelta(days=1)).replace(hour=10, minute=0)
-        elif t.hour < CALLING_HOURS[0]:
-            t = t.replace(hour=10, minute=0)
+        lo, hi = self.calling_hours
+        first = min(lo + 60, hi)  # an hour into the calling hours, to leave time to check the list
+        minutes = t.hour * 60 + t.minute
+        if minutes > hi:
+            t = (t + timedelta(days=1)).replace(hour=first // 60, minute=first % 60)
+        elif minutes < lo:
+            t = t.replace(hour=first // 60, minute=first % 60)
         return t
 
     def kind(self) -> str:
@@ -256,7 +266,7 @@ class StartTimeBox(QWidget):
         if kind == "spread" and self._call_count > 0:
             waves = math.ceil(self._call_count / self.wave_calls.value())
             last = at + timedelta(minutes=(waves - 1) * self.wave_minutes.value())
-        return start_warnings(at, self._now(), self.zone, last)
+        return start_warnings(at, self._now(), self.zone, last, self.calling_hours)
 
     def local_time_text(self) -> str:
         """The chosen moment in India time (when the campaign's zone is another) and on this
@@ -277,6 +287,12 @@ class StartTimeBox(QWidget):
         if not parts:
             return ""
         return f"{at.strftime('%H:%M')} {zone_label(self.zone)} = " + " = ".join(parts)
+
+    def set_calling_hours(self, hours: tuple[int, int]) -> None:
+        """The operator's calling hours (from, until in minutes of the day) for the warnings."""
+        if tuple(hours) != tuple(self.calling_hours):
+            self.calling_hours = (int(hours[0]), int(hours[1]))
+            self._refresh()
 
     def _changed(self) -> None:
         self._refresh()
