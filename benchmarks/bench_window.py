@@ -49,6 +49,9 @@ def bare_calamine(path: Path) -> float:
     return time.perf_counter() - t
 
 
+GAP_NOTED = 0.06  # gaps longer than this are explained by --trace
+
+
 class Heartbeat:
     """Ticks every 10 ms on the GUI thread; reports the longest gap in a phase."""
 
@@ -57,6 +60,7 @@ class Heartbeat:
 
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.gaps: list[tuple[float, float]] = []  # (start, end) of every gap over GAP_NOTED
         self.timer = QTimer()
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
@@ -65,15 +69,165 @@ class Heartbeat:
     def _tick(self) -> None:
         now = time.perf_counter()
         self.longest = max(self.longest, now - self.last)
+        if now - self.last > GAP_NOTED:
+            self.gaps.append((self.last, now))
         self.last = now
 
     def phase(self) -> None:
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.gaps = []
 
     def end(self) -> float:
         self._tick()  # a stall running up to the end of the phase counts too
         return self.longest
+
+
+class Tracer:
+    """For --trace: what each thread was doing when the heartbeat stalled.
+
+    A sampling thread notes every ~2 ms the innermost frames of every thread holding Python
+    frames; ``gc.callbacks`` note each collection (generation, duration, thread). A sampler
+    that itself could not run for a while shows that some thread kept the interpreter.
+    """
+
+    def __init__(self) -> None:
+        import gc
+        import threading
+
+        self.samples: list[tuple[float, dict[int, str]]] = []
+        self.collections: list[tuple[float, float, int, str]] = []
+        self._gc_start = 0.0
+        self._threading = threading
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self.entries: list[tuple[float, str]] = []  # calls from Qt into Python on the GUI thread
+        self._in_c: list = []
+        self._open: dict[int, tuple[float, object]] = {}
+        self.slots: list[tuple[float, float, str]] = []  # (start, end, name) of long calls from Qt
+        gc.callbacks.append(self._on_gc)
+        sys.setprofile(self._on_call)
+        self._thread = threading.Thread(target=self._sample, name="sampler", daemon=True)
+        self._thread.start()
+
+    def _on_call(self, frame, event: str, arg) -> None:  # type: ignore[no-untyped-def]
+        # A Python function whose caller is in a call to C (Qt) was called from Qt.
+        if event == "c_call":
+            self._in_c.append(frame)
+        elif event in ("c_return", "c_exception"):
+            if self._in_c and self._in_c[-1] is frame:
+                self._in_c.pop()
+        elif event == "call" and (frame.f_back is None or (self._in_c and frame.f_back is self._in_c[-1])):
+            self.entries.append((time.perf_counter(), frame.f_code.co_name))
+            self._open[id(frame)] = (self.entries[-1][0], frame.f_code)
+        elif event == "return" and id(frame) in self._open:
+            start, code = self._open.pop(id(frame))
+            if time.perf_counter() - start > 0.015:  # a slot that kept the GUI thread busy
+                self.slots.append((start, time.perf_counter(), f"{os.path.basename(code.co_filename)}:{code.co_name}"))
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_start = now
+        else:
+            self.collections.append((self._gc_start, now, int(info.get("generation", -1)),
+                                     self._threading.current_thread().name))
+
+    @staticmethod
+    def _where(frame) -> str:  # type: ignore[no-untyped-def]
+        parts: list[str] = []
+        inner = frame
+        ours = 0
+        while frame is not None and ours < 3:
+            name = frame.f_code.co_filename
+            if "phonon_desktop" in name or "bench_window" in name:
+                parts.append(f"{os.path.basename(name)}:{frame.f_code.co_name}:{frame.f_lineno}")
+                ours += 1
+            frame = frame.f_back
+        top = f"{os.path.basename(inner.f_code.co_filename)}:{inner.f_code.co_name}:{inner.f_lineno}"
+        return top + " < " + " < ".join(parts)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            now = time.perf_counter()
+            frames = sys._current_frames()
+            here = {tid: self._where(f) for tid, f in frames.items() if f.f_code.co_name != "_sample"}
+            self.samples.append((now, here))
+            time.sleep(0.002)
+
+    def watch(self, widgets: dict) -> None:  # type: ignore[type-arg]
+        """Note paints and resizes of these widgets (name -> widget), to tell what repainted."""
+        from PySide6.QtCore import QEvent, QObject
+
+        kinds = {QEvent.Type.Paint: "paint", QEvent.Type.Resize: "resize", QEvent.Type.LayoutRequest: "layout"}
+        events = self.events = []
+
+        class Watcher(QObject):
+            def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+                kind = kinds.get(event.type())
+                if kind:
+                    events.append((time.perf_counter(), f"{obj.objectName() or type(obj).__name__} {kind}"))
+                return False
+
+        self._watcher = Watcher()
+        for name, widget in widgets.items():
+            widget.setObjectName(widget.objectName() or name)
+            widget.installEventFilter(self._watcher)
+
+    events: list[tuple[float, str]] = []
+
+    def stop(self) -> None:
+        import gc
+
+        sys.setprofile(None)
+        gc.callbacks.remove(self._on_gc)
+        self._stop.set()
+        self._thread.join()
+
+    def explain(self, phase: str, gaps: list[tuple[float, float]]) -> None:
+        for start, end in gaps:
+            print(f"  [{phase}] gap {1000 * (end - start):.0f} ms at +{start - self.origin:.3f}s", flush=True)
+            for g0, g1, gen, thread in self.collections:
+                if g1 > start and g0 < end:
+                    print(f"      gc gen{gen} {1000 * (g1 - g0):.0f} ms in {thread}")
+            entered: dict[str, int] = {}
+            for t, name in self.entries:
+                if start <= t <= end:
+                    entered[name] = entered.get(name, 0) + 1
+            for s0, s1, name in self.slots:
+                if s1 > start and s0 < end:
+                    print(f"      GUI slot {name} {1000 * (s1 - s0):.0f} ms")
+            happened: dict[str, int] = {}
+            for t, what in self.events:
+                if start <= t <= end:
+                    happened[what] = happened.get(what, 0) + 1
+            if happened:
+                print("      events: " + ", ".join(f"{k} {v}" for k, v in happened.items()))
+            if os.environ.get("BENCH_TIMELINE"):
+                model_calls = {"data", "rowCount", "columnCount", "flags", "__get__", "__call__", "headerData",
+                               "index", "multiData", "_on_call", "_on_gc", "eventFilter", "__getattr__", "<genexpr>"}
+                line = [(t, name) for t, name in self.entries if start <= t <= end and name not in model_calls]
+                line += [(t, "*" + what) for t, what in self.events if start <= t <= end and "paint" in what]
+                line += [(t, "first data()") for t, name in self.entries[:] if start <= t <= end and name == "data"][:1]
+                print("      timeline: " + ", ".join(f"{1000 * (t - start):.0f} {n}" for t, n in sorted(line)))
+            if entered:
+                print("      GUI entries from Qt: " + ", ".join(f"{k} {v}" for k, v in sorted(entered.items(), key=lambda kv: -kv[1])[:8]))
+            last = start
+            seen: dict[str, int] = {}
+            for t, here in self.samples:
+                if t < start - 0.005 or t > end + 0.005:
+                    continue
+                if t - last > 0.015:
+                    print(f"      sampler starved {1000 * (t - last):.0f} ms until +{t - self.origin:.3f}s")
+                last = t
+                for tid, where in here.items():
+                    who = "GUI" if tid == self._main else f"T{tid % 10000}"
+                    key = f"{who} {where}"
+                    seen[key] = seen.get(key, 0) + 1
+            for key, count in sorted(seen.items(), key=lambda kv: -kv[1])[:8]:
+                print(f"      {count:4d}× {key}")
+
+    origin = 0.0
 
 
 def process_events() -> None:
@@ -100,7 +254,15 @@ def wait_for(app, condition, timeout: float = 600.0) -> None:  # type: ignore[no
             raise TimeoutError("the window did not finish in time")
 
 
-def run(rows: int, folder: Path) -> dict[str, float]:
+def finish(beat: Heartbeat, tracer: Tracer | None, phase: str) -> float:
+    """The phase's longest stall in ms; with a tracer, what ran during each long gap."""
+    longest = beat.end() * 1000
+    if tracer is not None:
+        tracer.explain(phase, beat.gaps)
+    return longest
+
+
+def run(rows: int, folder: Path, tracer: Tracer | None = None) -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
@@ -123,16 +285,20 @@ def run(rows: int, folder: Path) -> dict[str, float]:
     window.plan_changed.connect(lambda p: p is not None and state.setdefault("checked", time.perf_counter()))
     beat.phase()
     t0 = time.perf_counter()
+    if tracer is not None:
+        tracer.origin = t0
+        tracer.watch({"viewport": window.table.viewport(), "table": window.table, "window": window,
+                      "statusbar": window.statusBar(), "header": window.table.horizontalHeader()})
     window.open_file(str(path))
     wait_for(app, lambda: "checked" in state)
     out = {"rows": rows, "bare_read_s": bare, "shown_s": state["shown"] - t0, "checked_s": state["checked"] - t0}
     out["first_s"] = min(state.get("first", state["shown"]), state["shown"]) - t0
-    out["stall_load_ms"] = beat.end() * 1000
+    out["stall_load_ms"] = finish(beat, tracer, "load")
 
     beat.phase()
     window.table.scrollToBottom()
     process_events()
-    out["stall_scroll_ms"] = beat.end() * 1000
+    out["stall_scroll_ms"] = finish(beat, tracer, "scroll")
 
     beat.phase()
     t = time.perf_counter()
@@ -141,7 +307,7 @@ def run(rows: int, folder: Path) -> dict[str, float]:
     wait_for(app, lambda: not window.orderer.is_busy())
     process_events()
     out["sort_s"] = time.perf_counter() - t
-    out["stall_sort_ms"] = beat.end() * 1000
+    out["stall_sort_ms"] = finish(beat, tracer, "sort")
 
     beat.phase()
     t = time.perf_counter()
@@ -150,7 +316,7 @@ def run(rows: int, folder: Path) -> dict[str, float]:
     wait_for(app, lambda: not window.orderer.is_busy())
     process_events()
     out["filter_s"] = time.perf_counter() - t
-    out["stall_filter_ms"] = beat.end() * 1000
+    out["stall_filter_ms"] = finish(beat, tracer, "filter")
     window.apply_filter(RowFilter())
 
     state.pop("checked", None)
@@ -159,22 +325,35 @@ def run(rows: int, folder: Path) -> dict[str, float]:
     window.replan()
     wait_for(app, lambda: "checked" in state)
     out["revalidate_s"] = time.perf_counter() - t
-    out["stall_revalidate_ms"] = beat.end() * 1000
+    out["stall_revalidate_ms"] = finish(beat, tracer, "revalidate")
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     window.undo_stack.setClean()
     window.close()
+    # Freed here, on the GUI thread: left to the cycle collector, the window's Qt objects could
+    # be destroyed from whichever thread happens to collect ("Timers cannot be stopped from
+    # another thread").
+    beat.timer.stop()
+    window.deleteLater()
+    process_events()
+    import gc
+
+    gc.collect()
     return out
 
 
 def main(argv: list[str]) -> int:
-    sizes = [int(a) for a in argv] or [100_000, 1_000_000]
+    trace = "--trace" in argv  # say what ran during each stall over GAP_NOTED
+    sizes = [int(a) for a in argv if a != "--trace"] or [100_000, 1_000_000]
     os.environ["PHONON_DESKTOP_CONFIG_DIR"] = tempfile.mkdtemp(prefix="phonon-bench-")
     folder = Path(tempfile.gettempdir()) / "phonon-bench-window-lists"  # generated once, reused
     folder.mkdir(exist_ok=True)
     print(f"{'rows':>9} {'bare read':>9} {'first rows':>13} {'shown':>13} {'checked':>13} {'sort':>6} {'filter':>6} "
           f"{'stall ms: load':>14} {'scroll':>6} {'sort':>6} {'filter':>6} {'re-check':>8} {'peak MB':>8}")
     for n in sizes:
-        r = run(n, folder)
+        tracer = Tracer() if trace else None
+        r = run(n, folder, tracer)
+        if tracer is not None:
+            tracer.stop()
         print(f"{n:>9,} {r['bare_read_s']:>8.2f}s {r['first_s']:>6.2f}s {r['first_s'] / r['bare_read_s']:>4.2f}× "
               f"{r['shown_s']:>6.2f}s {r['shown_s'] / r['bare_read_s']:>4.2f}× "
               f"{r['checked_s']:>6.2f}s {r['checked_s'] / r['bare_read_s']:>4.2f}× {r['sort_s']:>5.2f}s "

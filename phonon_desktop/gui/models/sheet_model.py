@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon
 
 import pandas as pd
 
 from phonon_desktop.campaign import chunked
+from phonon_desktop.gui.workers.task import window_painting
 from phonon_desktop.gui.models.row_order import RowFilter, filter_mask, sort_permutation, visible_order
 from phonon_desktop.gui.row_look import default_status_style, problem_tint
 from phonon_desktop.sheets.model import CellKind, Sheet
@@ -25,6 +26,16 @@ StatusStyle = Callable[[str], tuple[QColor, QIcon, str]]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 SHEET_ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the sheet row index behind a view row
+# Roles as plain ints: data() runs for every visible cell of every repaint, and looking up a
+# Qt enum member costs more than the rest of a lookup.
+_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
+_BACKGROUND, _DECORATION = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP, _ALIGNMENT = int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.TextAlignmentRole)
+_SHEET_ROW = int(SHEET_ROW_ROLE)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# PySide6 lets Python fill the roles of one cell in one call (QAbstractItemModel.multiData) only
+# where a span can be indexed.
+_MULTI_DATA = hasattr(QModelRoleDataSpan, "__getitem__") and hasattr(QModelRoleDataSpan, "__len__")
 LEVEL_STATUS = {0: "ready", 1: "warning", 2: "error"}
 STATUS_RANK = {"error": 0, "rejected": 1, "unconfirmed": 2, "warning": 3, "not sent": 4,
                "not_sent": 4, "sending": 5, "ready": 6, "accepted": 7, "skipped": 8}
@@ -374,18 +385,40 @@ class SheetTableModel(QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
+        # Qt's own index() asks rowCount() and columnCount(): two calls into Python for every
+        # cell a repaint draws, instead of this one.
+        if parent.isValid() or row < 0 or column < 0 or row >= len(self._order) or column >= self.columnCount():
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = int(self._order[index.row()])
+        window_painting()
+        return self._cell_data(int(self._order[index.row()]), index.column(), int(role))
+
+    def _multi_data(self, index: AnyIndex, roles: QModelRoleDataSpan) -> None:
+        """Every role a repaint asks of one cell, in one call into Python instead of seven."""
+        window_painting()
+        valid = index.isValid()
+        row = int(self._order[index.row()]) if valid else -1
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        for i in range(len(roles)):
+            wanted = roles[i]
+            wanted.setData(self._cell_data(row, col, wanted.role()) if valid else None)
+
+    if _MULTI_DATA:
+        multiData = _multi_data
+
+    def _cell_data(self, row: int, col: int, role: int) -> Any:
+        if role == _DISPLAY or role == _EDIT:
             if col >= self.FIRST_DATA_COLUMN:
                 return self._columns[col - self.FIRST_DATA_COLUMN][row]
             if col == self.ROW_NUMBER_COLUMN:
                 return str(self._row_numbers[row])
             return self._style(self._status(row))[2]
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if col == self.STATUS_COLUMN:
                 colour = self._style(self._status(row))[0]
                 return colour if colour.alpha() else None
@@ -394,13 +427,13 @@ class SheetTableModel(QAbstractTableModel):
                 if level:
                     return problem_tint(level)
             return None
-        if role == Qt.ItemDataRole.DecorationRole and col == self.STATUS_COLUMN:
+        if role == _DECORATION and col == self.STATUS_COLUMN:
             return self._style(self._status(row))[1]
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.ROW_NUMBER_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == SHEET_ROW_ROLE:
+        if role == _ALIGNMENT and col == self.ROW_NUMBER_COLUMN:
+            return _RIGHT_ALIGNED
+        if role == _SHEET_ROW:
             return row
         return None
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from phonon_desktop.gui.workers.task import share_the_interpreter
+from phonon_desktop.gui.workers.task import give_way, share_the_interpreter
 from phonon_desktop.sheets.model import Sheet, SheetError
 
 Reader = Callable[..., Sheet]
@@ -38,6 +38,15 @@ def is_cancelled_error(exc: BaseException) -> bool:
     return type(exc).__name__ == "ReadCancelled"
 
 
+class CancelEvent(threading.Event):
+    """The operator's Cancel, which the reader asks about between every few thousand rows: a
+    moment at which the read also stands aside while the window paints (see ``give_way``)."""
+
+    def is_set(self) -> bool:
+        give_way()
+        return super().is_set()
+
+
 class LoadJob(QObject):
     """One read of one file. Lives in its own thread; talks only through signals."""
 
@@ -59,7 +68,7 @@ class LoadJob(QObject):
         self.header_row = header_row
         self._reader = reader
         self._previewer = previewer
-        self.cancel_event = threading.Event()
+        self.cancel_event = CancelEvent()
         self._last_progress = 0.0
 
     def _report(self, rows: int, total: int | None, estimated: bool = False) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from phonon_desktop.campaign import chunked
 
 # Painting the table calls into Python for every visible cell, and each call has to take the
 # interpreter back from a busy worker, which by default keeps it up to 5 ms at a time: one
@@ -15,10 +19,48 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 WINDOW_SWITCH_INTERVAL = 0.001
 
 
+# Even so, each of a repaint's calls into Python (three per visible cell) waits up to the switch
+# interval, and a repaint during a check took 100-500 ms (measured). So the window notes when it
+# paints (``window_painting``, from the table model) and workers stand aside between two slices
+# of their work (``give_way``) until it has been quiet for WINDOW_QUIET seconds.
+WINDOW_QUIET = 0.005
+# A worker never waits longer than this at one time: a window that paints without pause (a
+# scroll held down) slows the work, never stops it.
+LONGEST_WAIT = 0.1
+
+_window_thread: int | None = None
+_painting_until = 0.0
+
+
+def window_painting() -> None:
+    """Called by the window's thread while it paints: workers give way for a moment."""
+    global _painting_until
+    _painting_until = time.perf_counter() + WINDOW_QUIET
+
+
+def give_way() -> None:
+    """In a worker: wait while the window paints (up to LONGEST_WAIT). In the window: nothing."""
+    if threading.get_ident() == _window_thread:
+        return
+    now = time.perf_counter()
+    wait = _painting_until - now
+    if wait <= 0:
+        return
+    end = now + LONGEST_WAIT
+    while wait > 0 and now < end:
+        time.sleep(min(wait, end - now))  # the interpreter is free meanwhile
+        now = time.perf_counter()
+        wait = _painting_until - now
+
+
 def share_the_interpreter() -> None:
-    """Let the GUI thread get the interpreter back from busy workers within a millisecond."""
+    """Let the GUI thread get the interpreter back from busy workers within a millisecond, and
+    have workers stand aside while it paints. Called on the window's thread."""
+    global _window_thread
     if sys.getswitchinterval() > WINDOW_SWITCH_INTERVAL:
         sys.setswitchinterval(WINDOW_SWITCH_INTERVAL)
+    _window_thread = threading.get_ident()
+    chunked.set_give_way(give_way)
 
 
 class _Signals(QObject):
