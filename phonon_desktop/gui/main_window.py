@@ -248,14 +248,21 @@ class MainWindow(WindowLayoutMixin, WindowActionsMixin, WindowFilesMixin, Window
         self._show_page(PAGE_TABLE)
         self._update_title()
         self.table.setFocus()
-        # The mapping, the hidden rows and sending's look-ups come on the next turn of the event
-        # loop: the table paints first, and the window never spends all of it in one go.
-        QTimer.singleShot(0, lambda: self._on_load_shown(sheet, same_file))
+        # The mapping, then the hidden rows and sending's look-ups, come on later turns of the
+        # event loop: the table paints first, and the window never spends ~100 ms in one go. A
+        # timer rather than a queued call: queued calls all run before the timers and input
+        # that are due, so the window would still not answer in between.
+        QTimer.singleShot(1, lambda: self._on_load_shown(sheet, same_file))
 
     def _on_load_shown(self, sheet: Sheet, same_file: bool) -> None:
         if self._sheet is not sheet:
             return  # another list (or a changed copy) came meanwhile
         self._offer_mapping(sheet, keep_current=same_file)
+        QTimer.singleShot(1, lambda: self._on_load_offered(sheet))
+
+    def _on_load_offered(self, sheet: Sheet) -> None:
+        if self._sheet is not sheet:
+            return
         self._offer_hidden_rows(sheet)
         self.sheet_loaded.emit(sheet)
 
