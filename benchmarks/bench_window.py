@@ -49,7 +49,7 @@ def bare_calamine(path: Path) -> float:
     return time.perf_counter() - t
 
 
-GAP_NOTED = 0.06  # gaps longer than this are explained by --trace
+GAP_NOTED = float(os.environ.get("BENCH_GAP_NOTED", "0.06"))  # gaps longer than this are explained by --trace
 
 
 class Heartbeat:
@@ -213,13 +213,18 @@ class Tracer:
             if entered:
                 print("      GUI entries from Qt: " + ", ".join(f"{k} {v}" for k, v in sorted(entered.items(), key=lambda kv: -kv[1])[:8]))
             last = start
+            previous: dict[int, str] = {}
             seen: dict[str, int] = {}
             for t, here in self.samples:
                 if t < start - 0.005 or t > end + 0.005:
                     continue
                 if t - last > 0.015:
                     print(f"      sampler starved {1000 * (t - last):.0f} ms until +{t - self.origin:.3f}s")
-                last = t
+                    before = previous.get(next(iter(here), 0), "") if previous else ""
+                    for tid, where in here.items():
+                        if tid != self._main:
+                            print(f"        then T{tid % 10000} {where}  (before: {previous.get(tid, '-') if previous else '-'})")
+                last, previous = t, here
                 for tid, where in here.items():
                     who = "GUI" if tid == self._main else f"T{tid % 10000}"
                     key = f"{who} {where}"
