@@ -310,7 +310,16 @@ class Plan:
 
     def _set_primary(self, rows: np.ndarray | None) -> None:
         """The main number, or the first alternate that can be dialled when it is empty."""
-        where = slice(None) if rows is None else rows
+        if rows is None:
+            # A slice at a time: comparing a million texts is one long numpy call (see chunked).
+            n = len(self.numbers[0])
+            self._primary = np.empty(n, dtype=object)
+            for part in chunked.slices(n):
+                self._primary[part], self._primary_codes[part] = self._primary_of(part)
+            return
+        self._primary[rows], self._primary_codes[rows] = self._primary_of(rows)
+
+    def _primary_of(self, where: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
         primary = self.numbers[0][where].copy()
         codes = self._number_issues[0][where].copy()
         if len(self.numbers) > 1:
@@ -320,11 +329,7 @@ class Plan:
                 take = empty & (primary == "") & (alternate != "")
                 primary[take] = alternate[take]
             codes[empty & (primary != "")] = _PRIMARY_EMPTY_BUT_ALTERNATE
-        if rows is None:
-            self._primary = primary
-        else:
-            self._primary[rows] = primary
-        self._primary_codes[where] = codes
+        return primary, codes
 
     def _explain_number(self, index: int) -> Callable[[int, int], str]:
         column = self.mapping.contact_numbers[index]
@@ -427,7 +432,8 @@ class Plan:
         """The same customer number twice: the later rows wait, naming the first."""
         m = self.mapping
         if rows is None:
-            self._duplicates = FirstSeen(self._primary, self._primary != "")
+            primary = self._primary
+            self._duplicates = FirstSeen(primary, chunked.build(len(primary), bool, lambda s: primary[s] != ""))
             codes = self._duplicates.is_later().astype(np.int8) * _DUPLICATE
             self._checks["duplicate"] = Check(
                 m.contact_numbers[0], codes,
