@@ -3,9 +3,6 @@ and a change of hours saved in Preferences re-checks the open list at once."""
 
 from __future__ import annotations
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QSettings, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import QDialog
@@ -16,25 +13,8 @@ from phonon_desktop.gui.secrets import SecretStore
 from phonon_desktop.gui.sending import attach_sending
 from phonon_desktop.gui.settings_store import SendDefaults, SettingsStore
 
-from window_helpers import FIXED_NOW, contact_rows, open_and_plan, write_contacts
+from window_helpers import FIXED_NOW, MemoryKeyring, contact_rows, open_and_plan, write_contacts
 
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ import logging
 import time
 
 import keyring
-import keyring.backend
-import keyring.errors
 import numpy as np
 import openpyxl
 import pytest
@@ -23,26 +21,9 @@ from phonon_desktop.gui.settings_store import FlowSettings, SettingsStore
 from phonon_desktop.gui.status_style import LOOKS, status_style
 from phonon_desktop.kairos.sandbox import Sandbox
 
+from window_helpers import MemoryKeyring
+
 CANARY = "CANARY" + "k7" * 29
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.store.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
-
 
 DESKS: list = []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import keyring
-import keyring.backend
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QSettings
@@ -13,29 +12,11 @@ from phonon_desktop.gui.dialogs.preferences import PreferencesDialog
 from phonon_desktop.gui.secrets import SERVICE, SecretStore
 from phonon_desktop.gui.settings_store import SETTINGS_VERSION, FlowSettings, SendDefaults, SettingsStore
 
+from window_helpers import MemoryKeyring
+
 CANARY = "CANARY" + "x9" * 29  # 64 letters and digits
 assert len(CANARY) == 64
 
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that lives in a dict, so tests never touch the real password store."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError("not stored")
-        del self.store[(service, username)]
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import keyring.backend
+import keyring.errors
 from openpyxl import Workbook
 
 FIXED_NOW = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)  # 11:30 in India
@@ -40,3 +42,23 @@ def open_and_plan(qtbot, window, path, timeout=20_000):
     with qtbot.waitSignal(window.plan_changed, timeout=timeout):
         window.open_file(str(path))
     return window.current_plan()
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in a dict, so tests never touch the real password store."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.store.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not stored")
