@@ -304,7 +304,7 @@ _PARSE_TICK = 0.1
 
 
 def _parsed(calamine: CalamineWorkbook, name: str, watch: ReadStages | None):
-    """The sheet parsed by python-calamine; with ``watch``, parsed in ``helper`` while this
+    """The sheet parsed by python-calamine; with ``watch``, parsed in a thread of its own while this
     thread moves the progress estimate on (the parse releases the GIL; it cannot be stopped)."""
     if watch is None:
         return calamine.get_sheet_by_name(name)
